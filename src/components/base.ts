@@ -1,0 +1,149 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioValues } from '../values/model';
+import { ISTIO_CRDS, IstioCrdFacts } from './crd-catalog';
+import { commonLabels, istiodName, revisionLabel } from './labels';
+
+/** API groups whose objects istiod validates. */
+export const ISTIO_CONFIG_GROUPS = ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
+
+/** Props of {@link IstioBase}. */
+export interface IstioBaseProps {
+  /** Resolved values. */
+  readonly values: IstioValues;
+  /**
+   * CRDs to emit instead of the generated structural ones, e.g. the `crd-all.gen.yaml` of the Istio
+   * release in use (already parsed). Every document must be an Istio CustomResourceDefinition.
+   * @default - the 15 Istio 1.30 CRDs with structural schemas that preserve unknown fields
+   */
+  readonly crdDocuments?: ReadonlyArray<Record<string, any>>;
+}
+
+/**
+ * The cluster-wide base of Istio: the 15 CRDs, the istio-reader service account and the
+ * default-revision validating webhook `istiod-default-validator`.
+ */
+export class IstioBase extends Construct {
+  constructor(scope: Construct, id: string, props: IstioBaseProps) {
+    super(scope, id);
+    const values = props.values;
+    const labels = commonLabels(values);
+
+    if (props.crdDocuments) {
+      checkIstioCrds(props.crdDocuments).forEach((doc) => {
+        new ApiObject(this, `crd-${doc.metadata.name}`, crdWithPackLabels(doc, labels) as any);
+      });
+    } else {
+      for (const crd of ISTIO_CRDS) new ApiObject(this, `crd-${crd.plural}.${crd.group}`, structuralCrd(crd, labels) as any);
+    }
+
+    new ApiObject(this, 'reader-service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'istio-reader-service-account', namespace: values.global.istioNamespace, labels: { ...labels, app: 'istio-reader' } },
+    });
+
+    new ApiObject(this, 'default-validator', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: {
+        name: 'istiod-default-validator',
+        labels: {
+          ...labels,
+          'app': 'istiod',
+          'istio': 'istiod',
+          'istio.io/rev': revisionLabel(values),
+          'release': 'istio',
+          'app.kubernetes.io/name': 'istiod',
+        },
+      },
+      webhooks: [{
+        name: 'validation.istio.io',
+        clientConfig: { service: { name: istiodName(values), namespace: values.global.istioNamespace, path: '/validate' } },
+        rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: ISTIO_CONFIG_GROUPS, apiVersions: ['*'], resources: ['*'] }],
+        failurePolicy: values.base.validationFailurePolicy,
+        sideEffects: 'None',
+        admissionReviewVersions: ['v1'],
+      }],
+    });
+  }
+}
+
+/** A CRD with a structural schema whose spec and status are kept as written (istiod validates contents). */
+export function structuralCrd(crd: IstioCrdFacts, labels: Record<string, string>): Record<string, unknown> {
+  const schema = {
+    openAPIV3Schema: {
+      type: 'object',
+      description: `${crd.kind} of ${crd.group}; contents are validated by istiod's validating webhook.`,
+      properties: {
+        spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    },
+  };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${crd.plural}.${crd.group}`,
+      labels,
+      annotations: { 'helm.sh/resource-policy': 'keep' },
+    },
+    spec: {
+      group: crd.group,
+      names: {
+        kind: crd.kind,
+        listKind: crd.listKind,
+        plural: crd.plural,
+        singular: crd.singular,
+        ...(crd.shortNames.length > 0 ? { shortNames: crd.shortNames } : {}),
+        categories: crd.categories,
+      },
+      scope: crd.scope,
+      versions: crd.versions.map((version) => ({
+        name: version.name,
+        served: version.served,
+        storage: version.storage,
+        ...(version.deprecated ? { deprecated: true, deprecationWarning: version.deprecationWarning } : {}),
+        ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
+        schema,
+        ...(version.statusSubresource ? { subresources: { status: {} } } : {}),
+      })),
+    },
+  };
+}
+
+/**
+ * Checks user-supplied CRD documents: each must be an apiextensions.k8s.io/v1 CRD of an `*.istio.io`
+ * group. Non-CRD documents (a List wrapper is unwrapped) are rejected with their index.
+ */
+export function checkIstioCrds(docs: ReadonlyArray<Record<string, any>>): Array<Record<string, any>> {
+  const crds: Array<Record<string, any>> = [];
+  const flattened = docs.flatMap((doc) => (doc?.kind === 'List' && Array.isArray(doc.items) ? doc.items : [doc]));
+  flattened.forEach((doc, index) => {
+    if (doc === null || doc === undefined) return;
+    const where = `crdDocuments[${index}]`;
+    if (doc.apiVersion !== 'apiextensions.k8s.io/v1' || doc.kind !== 'CustomResourceDefinition') {
+      throw new Error(`${where}: must be an apiextensions.k8s.io/v1 CustomResourceDefinition, got ${doc.apiVersion}/${doc.kind}`);
+    }
+    const group: unknown = doc.spec?.group;
+    if (typeof group !== 'string' || !group.endsWith('.istio.io')) {
+      throw new Error(`${where} (${doc.metadata?.name}): must be an Istio CRD (spec.group ending in .istio.io), got group ${JSON.stringify(group)}`);
+    }
+    crds.push(doc);
+  });
+  if (crds.length === 0) throw new Error('crdDocuments: must contain at least one Istio CustomResourceDefinition, got none');
+  return crds.sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
+}
+
+function crdWithPackLabels(doc: Record<string, any>, labels: Record<string, string>): Record<string, any> {
+  const metadata = doc.metadata ?? {};
+  return {
+    ...doc,
+    metadata: {
+      name: metadata.name,
+      labels: { ...(metadata.labels ?? {}), ...labels },
+      annotations: { ...(metadata.annotations ?? {}), 'helm.sh/resource-policy': 'keep' },
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioValues } from '../values/model';
+import { commonLabels, istiodName, withRevision } from './labels';
+import {
+  ISTIOD_CLUSTER_RULES,
+  ISTIOD_GATEWAY_CONTROLLER_RULES,
+  ISTIOD_NAMESPACE_RULES,
+  ISTIO_READER_REMOTE_EXTRA_RULES,
+  ISTIO_READER_RULES,
+  PolicyRuleFacts,
+} from './rbac-rules';
+
+/** Props of {@link IstiodRbac} and {@link IstioReaderRbac}. */
+export interface IstiodRbacProps {
+  /** Resolved values. */
+  readonly values: IstioValues;
+  /** Labels shared by the control-plane objects. */
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * istiod's identity and permissions: ServiceAccount, ClusterRoles `istiod-clusterrole-<ns>` and
+ * `istiod-gateway-controller-<ns>` with bindings, and the namespaced Role/RoleBinding `istiod`.
+ */
+export class IstiodRbac extends Construct {
+  constructor(scope: Construct, id: string, props: IstiodRbacProps) {
+    super(scope, id);
+    const { values, labels } = props;
+    const namespace = values.global.istioNamespace;
+    const account = istiodName(values);
+
+    new ApiObject(this, 'service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: account, namespace, labels },
+    });
+    const subject = { kind: 'ServiceAccount', name: account, namespace };
+    clusterRoleWithBinding(this, 'clusterrole', `${withRevision('istiod-clusterrole', values)}-${namespace}`, ISTIOD_CLUSTER_RULES, subject, labels);
+    clusterRoleWithBinding(this, 'gateway-controller', `${withRevision('istiod-gateway-controller', values)}-${namespace}`, ISTIOD_GATEWAY_CONTROLLER_RULES, subject, labels);
+
+    new ApiObject(this, 'role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: account, namespace, labels },
+      rules: ISTIOD_NAMESPACE_RULES,
+    });
+    new ApiObject(this, 'role-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: account, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
+      subjects: [subject],
+    });
+  }
+}
+
+/**
+ * Read-only access for `istio-reader-service-account`, used by other clusters' istiods (multicluster
+ * remote secrets) and tools. Remote clusters get the extra rules upstream's remote profile adds.
+ */
+export class IstioReaderRbac extends Construct {
+  constructor(scope: Construct, id: string, props: IstiodRbacProps) {
+    super(scope, id);
+    const { values } = props;
+    const namespace = values.global.istioNamespace;
+    const rules = values.remote.enabled ? [...ISTIO_READER_RULES, ...ISTIO_READER_REMOTE_EXTRA_RULES] : ISTIO_READER_RULES;
+    const subject = { kind: 'ServiceAccount', name: 'istio-reader-service-account', namespace };
+    const labels = { ...commonLabels(values), 'app': 'istio-reader', 'release': 'istio', 'app.kubernetes.io/name': 'istio-reader' };
+    clusterRoleWithBinding(this, 'reader', `${withRevision('istio-reader-clusterrole', values)}-${namespace}`, rules, subject, labels);
+  }
+}
+
+function clusterRoleWithBinding(
+  scope: Construct,
+  id: string,
+  name: string,
+  rules: readonly PolicyRuleFacts[],
+  subject: Record<string, string>,
+  labels: Record<string, string>,
+): void {
+  new ApiObject(scope, `${id}-role`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name, labels },
+    rules,
+  });
+  new ApiObject(scope, `${id}-binding`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects: [subject],
+  });
+}

@@ -1,0 +1,121 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioValues } from '../values/model';
+import { ISTIO_CONFIG_GROUPS } from './base';
+import { istiodName, revisionLabel, withRevision } from './labels';
+
+/** Props of {@link SidecarInjectorWebhook} and {@link IstiodValidator}. */
+export interface IstiodWebhookProps {
+  /** Resolved values. */
+  readonly values: IstioValues;
+  /** Labels shared by the control-plane objects. */
+  readonly labels: Record<string, string>;
+}
+
+type Selector = Record<string, unknown>;
+const doesNotExist = (key: string) => ({ key, operator: 'DoesNotExist' });
+const isIn = (key: string, values: string[]) => ({ key, operator: 'In', values });
+const notIn = (key: string, values: string[]) => ({ key, operator: 'NotIn', values });
+
+/**
+ * MutatingWebhookConfiguration `istio-sidecar-injector[-<rev>]`: which pods istiod's injector sees.
+ *
+ * Non-revisioned installs answer to `istio-injection=enabled` namespaces, to `istio.io/rev=default`
+ * and to pods labelled `sidecar.istio.io/inject=true`; revisioned installs only to `istio.io/rev=<rev>`.
+ * With `sidecarInjection.allNamespaces` every other namespace except the excluded ones is injected too.
+ * istiod patches the caBundle at run time, so none is rendered.
+ */
+export class SidecarInjectorWebhook extends Construct {
+  constructor(scope: Construct, id: string, props: IstiodWebhookProps) {
+    super(scope, id);
+    const { values } = props;
+    const revision = revisionLabel(values);
+    const revisioned = values.global.revision !== '';
+    const namespaceSuffix = values.global.istioNamespace === 'istio-system' ? '' : `-${values.global.istioNamespace}`;
+
+    const webhook = (name: string, namespaceSelector: Selector[], objectSelector: Selector[]) => ({
+      name,
+      admissionReviewVersions: ['v1'],
+      clientConfig: injectorClientConfig(values),
+      failurePolicy: 'Fail',
+      namespaceSelector: { matchExpressions: namespaceSelector },
+      objectSelector: { matchExpressions: objectSelector },
+      reinvocationPolicy: 'Never',
+      rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+      sideEffects: 'None',
+    });
+
+    const webhooks = [
+      webhook('rev.namespace.sidecar-injector.istio.io',
+        [isIn('istio.io/rev', [revision]), doesNotExist('istio-injection')],
+        [notIn('sidecar.istio.io/inject', ['false'])]),
+      webhook('rev.object.sidecar-injector.istio.io',
+        [doesNotExist('istio.io/rev'), doesNotExist('istio-injection')],
+        [notIn('sidecar.istio.io/inject', ['false']), isIn('istio.io/rev', [revision])]),
+    ];
+    if (!revisioned) {
+      webhooks.push(
+        webhook('namespace.sidecar-injector.istio.io',
+          [isIn('istio-injection', ['enabled'])],
+          [notIn('sidecar.istio.io/inject', ['false'])]),
+        webhook('object.sidecar-injector.istio.io',
+          [doesNotExist('istio-injection'), doesNotExist('istio.io/rev')],
+          [isIn('sidecar.istio.io/inject', ['true']), doesNotExist('istio.io/rev')]),
+      );
+      if (values.sidecarInjection.allNamespaces) {
+        webhooks.push(webhook('auto.sidecar-injector.istio.io',
+          [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), notIn('kubernetes.io/metadata.name', [...values.sidecarInjection.excludedNamespaces])],
+          [doesNotExist('sidecar.istio.io/inject'), doesNotExist('istio.io/rev')]));
+      }
+    }
+
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: {
+        name: `${withRevision('istio-sidecar-injector', values)}${namespaceSuffix}`,
+        labels: { ...props.labels, 'app': 'sidecar-injector', 'istio.io/rev': revision },
+      },
+      webhooks,
+    });
+  }
+}
+
+/** Where the injector webhook calls: the local istiod Service, or the external istiod of a remote cluster. */
+function injectorClientConfig(values: IstioValues): Record<string, unknown> {
+  if (values.remote.enabled && values.remote.injectionURL !== '') return { url: values.remote.injectionURL };
+  if (values.remote.enabled && values.remote.pilotAddress !== '') {
+    const network = values.global.network === '' ? '' : `/net/${values.global.network}`;
+    return { url: `https://${values.remote.pilotAddress}:15017/inject/cluster/${values.global.clusterId}${network}` };
+  }
+  return { service: { name: istiodName(values), namespace: values.global.istioNamespace, path: '/inject', port: 443 } };
+}
+
+/**
+ * ValidatingWebhookConfiguration `istio-validator[-<rev>]-<istioNamespace>`: istiod validates Istio
+ * config labelled for its revision (unlabelled config is covered by `istiod-default-validator`).
+ */
+export class IstiodValidator extends Construct {
+  constructor(scope: Construct, id: string, props: IstiodWebhookProps) {
+    super(scope, id);
+    const { values } = props;
+    const revision = revisionLabel(values);
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: {
+        name: `${withRevision('istio-validator', values)}-${values.global.istioNamespace}`,
+        labels: { ...props.labels, 'app': 'istiod', 'istio': 'istiod', 'istio.io/rev': revision },
+      },
+      webhooks: [{
+        name: 'rev.validation.istio.io',
+        admissionReviewVersions: ['v1'],
+        clientConfig: { service: { name: istiodName(values), namespace: values.global.istioNamespace, path: '/validate' } },
+        failurePolicy: values.base.validationFailurePolicy,
+        objectSelector: { matchExpressions: [isIn('istio.io/rev', [revision])] },
+        rules: [{ apiGroups: ISTIO_CONFIG_GROUPS, apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['*'] }],
+        sideEffects: 'None',
+      }],
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioValues } from '../values/model';
+import { commonLabels } from './labels';
+
+/** Props of {@link IstioNamespace}. */
+export interface IstioNamespaceProps {
+  /** Resolved values. */
+  readonly values: IstioValues;
+}
+
+/**
+ * The control-plane namespace. Emitted so that `kubectl apply -k` and GitOps tools create it before
+ * the namespaced objects; `global.createNamespace: false` leaves it to whoever manages namespaces.
+ */
+export class IstioNamespace extends Construct {
+  constructor(scope: Construct, id: string, props: IstioNamespaceProps) {
+    super(scope, id);
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: props.values.global.istioNamespace, labels: commonLabels(props.values) },
+    });
+  }
+}

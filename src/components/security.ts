@@ -1,0 +1,39 @@
+/**
+ * The security baseline every istio-pack workload meets unless upstream Istio needs more
+ * (only istio-cni and ztunnel do): non-root, read-only root filesystem, no capabilities,
+ * no privilege escalation, seccomp RuntimeDefault.
+ */
+
+/** Pod-level security context of a non-root workload running as `uid`. */
+export function restrictedPodSecurity(uid?: number): Record<string, unknown> {
+  const identity = uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
+  return {
+    ...identity,
+    runAsNonRoot: true,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level security context of the baseline. */
+export function restrictedContainerSecurity(): Record<string, unknown> {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+  };
+}
+
+/** Kubernetes resources block: requests always, limits only where set ('' = no limit). */
+export function resourceRequirements(resources: {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}): Record<string, unknown> {
+  const limits: Record<string, string> = {};
+  if (resources.limits.cpu !== '') limits.cpu = resources.limits.cpu;
+  if (resources.limits.memory !== '') limits.memory = resources.limits.memory;
+  const result: Record<string, unknown> = { requests: { cpu: resources.requests.cpu, memory: resources.requests.memory } };
+  if (Object.keys(limits).length > 0) result.limits = limits;
+  return result;
+}

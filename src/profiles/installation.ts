@@ -1,0 +1,72 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioBase } from '../components/base';
+import { IstioGateway } from '../components/gateway';
+import { Istiod } from '../components/istiod';
+import { IstioNamespace } from '../components/namespace';
+import { IstioValues } from '../values/model';
+
+/** Props of {@link IstioInstallation}. */
+export interface IstioInstallationProps {
+  /** Resolved values of the profile being synthesised. */
+  readonly values: IstioValues;
+  /**
+   * Parsed CRD documents to emit instead of the generated ones (see {@link IstioBase}).
+   * @default - generated structural CRDs
+   */
+  readonly crdDocuments?: ReadonlyArray<Record<string, any>>;
+}
+
+/** Argo CD sync waves: namespace and CRDs, then istiod, then gateways (their pods need the injector). */
+const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1' };
+
+/**
+ * The components a profile's values turn on, one cdk8s Chart per output file:
+ * `namespace`, `base`, `istiod` and one `istio-<gatewayName>` per enabled gateway.
+ */
+export class IstioInstallation extends Construct {
+  /** The charts in apply order; each becomes `<chart id>.yaml`. */
+  public readonly charts: Chart[] = [];
+  private readonly syncWaves = new Map<Chart, string>();
+
+  constructor(scope: Construct, id: string, props: IstioInstallationProps) {
+    super(scope, id);
+    const { values } = props;
+
+    if (values.global.createNamespace) {
+      new IstioNamespace(this.chart('namespace', SYNC_WAVES.namespace), 'namespace', { values });
+    }
+    if (values.base.enabled) {
+      new IstioBase(this.chart('base', SYNC_WAVES.base), 'base', { values, crdDocuments: props.crdDocuments });
+    }
+    if (values.istiod.enabled) {
+      new Istiod(this.chart('istiod', SYNC_WAVES.istiod), 'istiod', { values });
+    }
+    if (values.gateways.enabled) {
+      for (const kind of ['ingress', 'egress'] as const) {
+        for (const gateway of values.gateways[kind].filter((item) => item.enabled)) {
+          const name = `istio-${gateway.gatewayName}`;
+          new IstioGateway(this.chart(name, SYNC_WAVES.gateway), 'gateway', { values, gateway, kind });
+        }
+      }
+    }
+    this.annotateSyncWaves();
+  }
+
+  private chart(id: string, syncWave: string): Chart {
+    const chart = new Chart(this, id, { disableResourceNameHashes: true });
+    this.charts.push(chart);
+    this.syncWaves.set(chart, syncWave);
+    return chart;
+  }
+
+  /** Annotates every object with its chart's Argo CD sync wave (ignored by other tools). */
+  private annotateSyncWaves(): void {
+    for (const chart of this.charts) {
+      const wave = this.syncWaves.get(chart) as string;
+      for (const child of chart.node.findAll()) {
+        if (ApiObject.isApiObject(child)) child.metadata.addAnnotation('argocd.argoproj.io/sync-wave', wave);
+      }
+    }
+  }
+}

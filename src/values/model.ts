@@ -1,0 +1,319 @@
+/**
+ * The istio-pack values model: every user-facing setting, written once.
+ *
+ * The defaults here ARE the `default` profile. Other profiles are overlays on top of them
+ * (src/profiles). Everything else — TypeScript types, values.yaml, values.schema.json, forms — is
+ * derived from this file.
+ */
+import { CIDR_PATTERN, DNS_LABEL, DNS_SUBDOMAIN, HOST_PORT, IMAGE_HUB, IMAGE_TAG, QUANTITY, isCidr } from './formats';
+import { Infer, ValueIssue, s } from './schema';
+
+/** The Istio release istio-pack targets. */
+export const ISTIO_VERSION = '1.30.3';
+
+// ---------------------------------------------------------------------------------------------
+// Reusable pieces
+
+const quantity = (description: string, fallback: string) =>
+  s.string({ description, default: fallback, pattern: QUANTITY, patternName: 'a Kubernetes quantity such as 100m or 128Mi' });
+
+const resourcePair = (what: string, cpu: string, memory: string) =>
+  s.object({
+    cpu: quantity(`CPU ${what}.`, cpu),
+    memory: quantity(`Memory ${what}.`, memory),
+  }, { description: `Container ${what}.` });
+
+/** Requests are always rendered (secure-by-default baseline); limits are optional ('' = none). */
+const resources = (description: string, requests: [string, string], limits: [string, string]) =>
+  s.object({
+    requests: s.object({
+      cpu: s.string({ description: 'CPU request.', default: requests[0], pattern: QUANTITY, patternName: 'a Kubernetes quantity such as 100m', allowEmpty: false }),
+      memory: s.string({ description: 'Memory request.', default: requests[1], pattern: QUANTITY, patternName: 'a Kubernetes quantity such as 128Mi', allowEmpty: false }),
+    }, { description: 'Resource requests (required: the scheduler and HPAs need them).' }),
+    limits: resourcePair('limit ("" = no limit)', limits[0], limits[1]),
+  }, { description });
+
+const stringMap = (description: string) => s.map(s.string({ description: 'Value.' }), { description });
+
+const scheduling = {
+  nodeSelector: stringMap('Node labels the pods must match.'),
+  tolerations: s.freeList<ReadonlyArray<Readonly<Record<string, unknown>>>>({ description: 'Kubernetes tolerations for the pods.', default: [] }),
+  affinity: s.freeMap({ description: 'Kubernetes affinity for the pods.', default: {} }),
+};
+
+const cidrOrStar = s.string({
+  description: 'A CIDR, or * for all addresses.',
+  allowEmpty: false,
+  pattern: new RegExp(`\\*|${CIDR_PATTERN.source}`),
+  patternName: 'a CIDR such as 10.0.0.0/8, or *',
+  check: (value) => (value === '*' || isCidr(value) ? undefined : 'must be a valid CIDR such as 10.0.0.0/8, or *'),
+});
+
+const cidr = s.string({
+  description: 'A CIDR.',
+  allowEmpty: false,
+  pattern: CIDR_PATTERN,
+  patternName: 'a CIDR such as 10.0.0.0/8',
+  check: (value) => (isCidr(value) ? undefined : 'must be a valid CIDR such as 10.0.0.0/8'),
+});
+
+const portNumber = (description: string) => s.integer({ description, default: 1, minimum: 1, maximum: 65535 });
+
+// ---------------------------------------------------------------------------------------------
+// Gateways (the ACK console layout: lists of ingress and egress gateways)
+
+const gatewayPort = s.object({
+  name: s.string({ description: 'Port name (prefix selects the protocol: http2, https, tcp, tls, grpc, status-port...).', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a DNS-1123 label such as http2' }),
+  port: portNumber('Service port.'),
+  targetPort: s.integer({ description: 'Container port the gateway listens on; 0 means "same as port".', default: 0, minimum: 1, maximum: 65535, allowZero: true }),
+  nodePort: s.optionalInteger({ description: 'Fixed node port (NodePort/LoadBalancer Services only); unset lets Kubernetes choose.', minimum: 30000, maximum: 32767 }),
+  protocol: s.enumOf(['TCP', 'UDP', 'SCTP'] as const, { description: 'Transport protocol.', default: 'TCP' }),
+}, { description: 'A gateway Service port.' });
+
+/** Settings of one gateway; `kind` picks the defaults that differ between ingress and egress. */
+function gatewaySetting(kind: 'ingress' | 'egress') {
+  return s.object({
+    enabled: s.boolean({ description: 'Deploy this gateway.', default: true }),
+    gatewayName: s.string({
+      description: `Gateway name without the istio- prefix: objects are named istio-<gatewayName>, pods labelled istio=<gatewayName>.`,
+      default: `${kind}gateway`,
+      allowEmpty: false,
+      pattern: /[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?/,
+      patternName: 'a DNS-1123 label of at most 50 characters',
+    }),
+    replicaCount: s.integer({ description: 'Replicas when autoscaling is off.', default: 1, minimum: 0, maximum: 1000 }),
+    autoscaleEnabled: s.boolean({ description: 'Scale with a HorizontalPodAutoscaler between minReplicas and maxReplicas.', default: true }),
+    minReplicas: s.integer({ description: 'Autoscaler minimum replicas (a PodDisruptionBudget is added when above 1).', default: 1, minimum: 1, maximum: 1000 }),
+    maxReplicas: s.integer({ description: 'Autoscaler maximum replicas.', default: 5, minimum: 1, maximum: 1000 }),
+    targetCPUUtilizationPercentage: s.integer({ description: 'Autoscaler CPU target (% of requests).', default: 80, minimum: 1, maximum: 100 }),
+    ports: s.list(gatewayPort, {
+      description: 'Service ports; the status port (15021) should stay first for cloud load-balancer health checks.',
+      uniqueBy: ['name', 'port'],
+      minItems: 1,
+      default: kind === 'ingress'
+        ? [
+          { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+          { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
+          { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
+        ]
+        : [
+          { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
+          { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
+        ],
+    }),
+    serviceType: s.enumOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, {
+      description: 'Kubernetes Service type of the gateway.',
+      default: kind === 'ingress' ? 'LoadBalancer' : 'ClusterIP',
+    }),
+    serviceAnnotations: stringMap('Annotations on the Service (e.g. cloud load-balancer settings).'),
+    podAnnotations: stringMap('Extra annotations on the gateway pods.'),
+    loadBalancerIP: s.string({ description: 'Requested load-balancer IP (LoadBalancer only; "" = provider chooses).' }),
+    loadBalancerSourceRanges: s.list(cidr, { description: 'Client CIDRs allowed through the load balancer (LoadBalancer only).', uniqueItems: true }),
+    externalTrafficPolicy: s.enumOf(['', 'Cluster', 'Local'] as const, { description: 'externalTrafficPolicy of NodePort/LoadBalancer Services ("" = Kubernetes default).', default: '' }),
+    resources: resources('Gateway proxy resources.', ['100m', '128Mi'], ['2000m', '1024Mi']),
+    env: stringMap('Extra environment variables of the gateway proxy.'),
+    ...scheduling,
+  }, {
+    description: `An ${kind} gateway.`,
+    rules: [(gw) => {
+      const issues: ValueIssue[] = [];
+      if (gw.minReplicas > gw.maxReplicas) {
+        issues.push({ path: 'minReplicas', message: `must be <= maxReplicas (${gw.maxReplicas}), got ${gw.minReplicas}` });
+      }
+      gw.ports.forEach((port, index) => {
+        if (port.nodePort !== undefined && gw.serviceType === 'ClusterIP') {
+          issues.push({ path: `ports[${index}].nodePort`, message: `needs serviceType NodePort or LoadBalancer, got serviceType ClusterIP` });
+        }
+      });
+      const lbOnly = gw.serviceType !== 'LoadBalancer';
+      if (lbOnly && gw.loadBalancerIP !== '') issues.push({ path: 'loadBalancerIP', message: `needs serviceType LoadBalancer, got ${gw.serviceType}` });
+      if (lbOnly && gw.loadBalancerSourceRanges.length > 0) {
+        issues.push({ path: 'loadBalancerSourceRanges', message: `needs serviceType LoadBalancer, got ${gw.serviceType}` });
+      }
+      if (gw.serviceType === 'ClusterIP' && gw.externalTrafficPolicy !== '') {
+        issues.push({ path: 'externalTrafficPolicy', message: 'needs serviceType NodePort or LoadBalancer, got ClusterIP' });
+      }
+      return issues;
+    }],
+  });
+}
+
+/** Settings of one ingress gateway (exported for the chart and the tests). */
+export const INGRESS_GATEWAY = gatewaySetting('ingress');
+/** Settings of one egress gateway. */
+export const EGRESS_GATEWAY = gatewaySetting('egress');
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+/** The whole values model. */
+export const VALUES_MODEL = s.object({
+  global: s.object({
+    hub: s.string({ description: 'Registry and path of the Istio images.', default: 'docker.io/istio', allowEmpty: false, pattern: IMAGE_HUB, patternName: 'an image repository such as docker.io/istio', form: { group: 'General' } }),
+    tag: s.string({ description: 'Istio image tag.', default: ISTIO_VERSION, allowEmpty: false, pattern: IMAGE_TAG, patternName: 'an image tag such as 1.30.3', form: { group: 'General' } }),
+    variant: s.enumOf(['', 'distroless', 'debug'] as const, { description: 'Image variant suffix ("" = the default image).', default: '' }),
+    imagePullPolicy: s.enumOf(['IfNotPresent', 'Always', 'Never'] as const, { description: 'Image pull policy of every Istio container.', default: 'IfNotPresent' }),
+    imagePullSecrets: s.list(s.string({ description: 'Secret name.', allowEmpty: false, pattern: DNS_SUBDOMAIN, patternName: 'a Secret name' }), {
+      description: 'Secrets (in each workload namespace) used to pull Istio images.', uniqueItems: true,
+    }),
+    istioNamespace: s.string({ description: 'Namespace of the control plane and gateways.', default: 'istio-system', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a DNS-1123 label' }),
+    createNamespace: s.boolean({ description: 'Emit the istioNamespace Namespace object (turn off when it is managed elsewhere).', default: true }),
+    revision: s.string({ description: 'Control-plane revision for canary upgrades ("" = the default, non-revisioned install).', pattern: /[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?/, patternName: 'a DNS-1123 label of at most 32 characters' }),
+    clusterId: s.string({ description: 'Cluster name within the mesh.', default: 'Kubernetes', allowEmpty: false, pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a cluster name' }),
+    meshId: s.string({ description: 'Mesh identifier ("" = the trust domain).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a mesh name' }),
+    network: s.string({ description: 'Network of this cluster for multi-network meshes ("" = single network).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a network name' }),
+    logLevel: s.string({ description: 'istiod and proxy-agent log levels, scope:level pairs.', default: 'default:info', allowEmpty: false, pattern: /[a-z-]+:(debug|info|warn|error|none)(,[a-z-]+:(debug|info|warn|error|none))*/, patternName: 'scope:level pairs such as default:info' }),
+    logAsJson: s.boolean({ description: 'Log as JSON.', default: false }),
+  }, { description: 'Settings shared by every component.' }),
+
+  mesh: s.object({
+    accessLogFile: s.string({ description: 'Envoy access log path ("" = off, /dev/stdout = container log).', form: { group: 'Mesh' } }),
+    accessLogEncoding: s.enumOf(['TEXT', 'JSON'] as const, { description: 'Access log encoding.', default: 'TEXT' }),
+    outboundTrafficPolicy: s.enumOf(['ALLOW_ANY', 'REGISTRY_ONLY'] as const, {
+      description: 'ALLOW_ANY lets sidecars reach unknown destinations; REGISTRY_ONLY allows only services in the registry.', default: 'ALLOW_ANY', form: { group: 'Mesh' },
+    }),
+    trustDomain: s.string({ description: 'SPIFFE trust domain of workload identities.', default: 'cluster.local', allowEmpty: false, pattern: DNS_SUBDOMAIN, patternName: 'a DNS name such as cluster.local' }),
+    enablePrometheusMerge: s.boolean({ description: 'Merge application and Envoy metrics on the sidecar status port (15020) and annotate pods for Prometheus.', default: true }),
+    enableAutoMtls: s.boolean({ description: 'Use mutual TLS automatically between sidecars.', default: true }),
+    ingressControllerMode: s.enumOf(['STRICT', 'DEFAULT', 'OFF'] as const, {
+      description: 'Kubernetes Ingress handling: STRICT = only class istio, DEFAULT = also Ingresses without class, OFF = ignore Ingress.', default: 'STRICT',
+    }),
+    ingressService: s.string({ description: 'Service whose address is published on Kubernetes Ingresses.', default: 'istio-ingressgateway', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a Service name' }),
+    extraConfig: s.freeMap({ description: 'More MeshConfig fields, merged over the generated mesh config (istio.io MeshConfig reference).', default: {} }),
+  }, { description: 'Mesh-wide configuration (ConfigMap istio).' }),
+
+  sidecarInjection: s.object({
+    enabled: s.boolean({
+      description: 'Automatic sidecar injection: namespaces labelled istio-injection=enabled (or istio.io/rev) get sidecars. Off = only pods labelled sidecar.istio.io/inject=true.',
+      default: true,
+      form: { group: 'Sidecar', label: 'Enable automatic sidecar injection' },
+    }),
+    allNamespaces: s.boolean({ description: 'Also inject every namespace without an injection label, except excludedNamespaces.', default: false }),
+    excludedNamespaces: s.list(s.string({ description: 'Namespace.', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a namespace name' }), {
+      description: 'Namespaces never injected when allNamespaces is on.',
+      uniqueItems: true,
+      default: ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'],
+    }),
+    proxy: s.object({
+      resources: resources('Sidecar proxy resources.', ['100m', '128Mi'], ['2000m', '1024Mi']),
+      logLevel: s.enumOf(['trace', 'debug', 'info', 'warning', 'error', 'critical', 'off'] as const, { description: 'Envoy log level.', default: 'warning' }),
+      componentLogLevel: s.string({ description: 'Envoy per-component log levels.', default: 'misc:error', allowEmpty: false, pattern: /[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*/, patternName: 'component:level pairs' }),
+      holdApplicationUntilProxyStarts: s.boolean({ description: 'Start application containers only once the proxy is ready.', default: false }),
+    }, { description: 'The injected istio-proxy container.' }),
+  }, { description: 'Sidecar injection.' }),
+
+  trafficCapture: s.object({
+    includeIPRanges: s.list(cidrOrStar, {
+      description: 'Outbound destinations redirected to the sidecar (ACK "blocked addresses"): CIDRs, or * for all.',
+      default: ['*'],
+      minItems: 1,
+      uniqueItems: true,
+      form: { group: 'Egress', label: 'Intercepted outbound ranges' },
+    }),
+    excludeIPRanges: s.list(cidr, {
+      description: 'Outbound destinations that bypass the sidecar (ACK "permitted addresses"); wins over includeIPRanges.',
+      uniqueItems: true,
+      form: { group: 'Egress', label: 'Outbound ranges that bypass the sidecar' },
+    }),
+    includeInboundPorts: s.list(s.string({ description: 'A port, or *.', allowEmpty: false, pattern: /\*|[0-9]{1,5}/, patternName: 'a port number or *' }), {
+      description: 'Inbound ports redirected to the sidecar (* = all).', default: ['*'], minItems: 1, uniqueItems: true,
+    }),
+    excludeInboundPorts: s.list(portNumber('Port.'), { description: 'Inbound ports that bypass the sidecar.', uniqueItems: true }),
+    includeOutboundPorts: s.list(portNumber('Port.'), { description: 'Outbound ports always redirected, whatever the IP ranges say.', uniqueItems: true }),
+    excludeOutboundPorts: s.list(portNumber('Port.'), { description: 'Outbound ports that bypass the sidecar.', uniqueItems: true }),
+  }, {
+    description: 'Which traffic the sidecar captures (istio-iptables -i/-x/-b/-d/-q/-o).',
+    rules: [(capture) => {
+      const issues: ValueIssue[] = [];
+      if (capture.includeIPRanges.includes('*') && capture.includeIPRanges.length > 1) {
+        issues.push({ path: 'includeIPRanges', message: `must be either ["*"] or a list of CIDRs, got ${JSON.stringify(capture.includeIPRanges)}` });
+      }
+      if (capture.includeInboundPorts.includes('*') && capture.includeInboundPorts.length > 1) {
+        issues.push({ path: 'includeInboundPorts', message: `must be either ["*"] or a list of ports, got ${JSON.stringify(capture.includeInboundPorts)}` });
+      }
+      return issues;
+    }],
+  }),
+
+  tracing: s.object({
+    enabled: s.boolean({ description: 'Send traces from every proxy to the endpoint below.', default: false, form: { group: 'Tracing' } }),
+    provider: s.enumOf(['zipkin', 'opentelemetry'] as const, { description: 'Protocol of the endpoint: zipkin (HTTP) or opentelemetry (OTLP/gRPC).', default: 'zipkin', form: { group: 'Tracing' } }),
+    endpoint: s.string({
+      description: 'Collector address as host:port, e.g. zipkin.istio-system.svc.cluster.local:9411.',
+      default: 'zipkin.istio-system.svc.cluster.local:9411',
+      allowEmpty: false,
+      pattern: HOST_PORT,
+      patternName: 'host:port such as zipkin.istio-system.svc.cluster.local:9411',
+      form: { group: 'Tracing' },
+    }),
+    sampling: s.number({ description: 'Percentage of requests traced (0-100).', default: 1, minimum: 0, maximum: 100, form: { group: 'Tracing', label: 'Trace sampling (%)' } }),
+  }, { description: 'Distributed tracing.' }),
+
+  base: s.object({
+    enabled: s.boolean({ description: 'Install the Istio CRDs, the reader service account and the default validator.', default: true }),
+    validationFailurePolicy: s.enumOf(['Fail', 'Ignore'] as const, {
+      description: 'failurePolicy of the validating webhooks. Fail matches what istiod sets once ready, so GitOps tools see no drift.', default: 'Fail',
+    }),
+  }, { description: 'Cluster-wide base: CRDs, reader RBAC, default-revision validator.' }),
+
+  istiod: s.object({
+    enabled: s.boolean({ description: 'Install the istiod control plane.', default: true }),
+    replicaCount: s.integer({ description: 'Replicas when autoscaling is off.', default: 1, minimum: 1, maximum: 100 }),
+    autoscale: s.object({
+      enabled: s.boolean({ description: 'Scale istiod with a HorizontalPodAutoscaler.', default: true }),
+      min: s.integer({ description: 'Autoscaler minimum replicas.', default: 1, minimum: 1, maximum: 100 }),
+      max: s.integer({ description: 'Autoscaler maximum replicas.', default: 5, minimum: 1, maximum: 100 }),
+      targetCPUUtilizationPercentage: s.integer({ description: 'Autoscaler CPU target (% of requests).', default: 80, minimum: 1, maximum: 100 }),
+    }, {
+      description: 'istiod autoscaling.',
+      rules: [(a) => (a.min > a.max ? [{ path: 'min', message: `must be <= max (${a.max}), got ${a.min}` }] : [])],
+    }),
+    pdb: s.object({
+      enabled: s.boolean({ description: 'Add a PodDisruptionBudget (minAvailable 1) when istiod runs more than one replica.', default: true }),
+    }, { description: 'istiod disruption budget.' }),
+    resources: resources('istiod resources.', ['500m', '2048Mi'], ['', '']),
+    env: stringMap('Extra istiod environment variables (PILOT_* feature flags).'),
+    ...scheduling,
+  }, { description: 'The istiod control plane.' }),
+
+  remote: s.object({
+    enabled: s.boolean({ description: 'Remote cluster: no local istiod; injection and validation go to an external control plane.', default: false }),
+    pilotAddress: s.string({ description: 'IP address or host name of the external istiod (15012/15017 reachable).', pattern: /[A-Za-z0-9.:-]+/, patternName: 'an IP address or host name' }),
+    injectionURL: s.string({ description: 'Full URL of the external injector ("" = the istiod Service in istioNamespace).', pattern: /https:\/\/\S+/, patternName: 'an https:// URL' }),
+  }, { description: 'Remote (primary-remote) cluster settings.' }),
+
+  gateways: s.object({
+    enabled: s.boolean({ description: 'Master switch for all gateways below.', default: true, form: { group: 'Gateways' } }),
+    ingress: s.list(INGRESS_GATEWAY, {
+      description: 'Ingress gateways (several allowed).',
+      uniqueBy: ['gatewayName'],
+      default: [INGRESS_GATEWAY.resolve({}, '', [])],
+    }),
+    egress: s.list(EGRESS_GATEWAY, { description: 'Egress gateways (several allowed).', uniqueBy: ['gatewayName'] }),
+  }, {
+    description: 'Ingress and egress gateways, in the ACK console layout.',
+    ignoredKeys: ['k8singress'],
+    rules: [(gateways) => {
+      const firstUse = new Map<string, string>();
+      const issues: ValueIssue[] = [];
+      for (const kind of ['ingress', 'egress'] as const) {
+        gateways[kind].forEach((gw, index) => {
+          const here = `${kind}[${index}].gatewayName`;
+          const earlier = firstUse.get(gw.gatewayName);
+          if (earlier && earlier.startsWith(kind) === false) {
+            issues.push({ path: here, message: `must be unique across ingress and egress gateways, ${JSON.stringify(gw.gatewayName)} is already used by gateways.${earlier}` });
+          }
+          if (!earlier) firstUse.set(gw.gatewayName, here);
+        });
+      }
+      return issues;
+    }],
+  }),
+}, { description: 'istio-pack values.' });
+
+/** Fully resolved values: every setting present, every default applied, everything validated. */
+export type IstioValues = Infer<typeof VALUES_MODEL>;
+/** One resolved gateway. */
+export type GatewayValues = Infer<typeof INGRESS_GATEWAY>;
+/** One resolved gateway port. */
+export type GatewayPortValues = GatewayValues['ports'][number];

@@ -1,0 +1,763 @@
+/*
+ * Renders the istio-pack injection templates with Go's text/template + sprig (the libraries istiod
+ * uses) through test/tools/inject-render, and checks the rendered pod overlays.
+ *
+ * Needs the Debian packages golang-go, golang-github-masterminds-sprig-dev and
+ * golang-k8s-sigs-yaml-dev (GOPATH mode under /usr/share/gocode).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { Pod } from 'kubernetes-models/v1/Pod';
+import {
+  GATEWAY_TEMPLATE,
+  InjectionValues,
+  SIDECAR_TEMPLATE,
+  buildInjectorConfig,
+  buildInjectorValues,
+} from '../src/components/injection-templates';
+
+jest.setTimeout(120000);
+
+// ---------------------------------------------------------------------------------------------
+// Rendered-overlay shapes (only what the assertions read).
+// ---------------------------------------------------------------------------------------------
+
+interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: {
+    readonly fieldRef?: { readonly fieldPath: string };
+    readonly resourceFieldRef?: { readonly resource: string; readonly divisor: string };
+  };
+}
+
+interface Probe {
+  readonly httpGet: { readonly path: string; readonly port: number };
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+interface SecurityContext {
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly privileged?: boolean;
+  readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+}
+
+interface Container {
+  readonly name: string;
+  readonly image: string;
+  readonly args?: readonly string[];
+  readonly env?: readonly EnvVar[];
+  readonly ports?: readonly { readonly name?: string; readonly containerPort: number; readonly protocol?: string }[];
+  readonly restartPolicy?: string;
+  readonly imagePullPolicy?: string;
+  readonly lifecycle?: {
+    readonly postStart?: { readonly exec: { readonly command: readonly string[] } };
+    readonly preStop?: { readonly exec: { readonly command: readonly string[] } };
+  };
+  readonly startupProbe?: Probe;
+  readonly readinessProbe?: Probe;
+  readonly securityContext?: SecurityContext;
+  readonly resources?: {
+    readonly requests?: { readonly cpu?: string; readonly memory?: string };
+    readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  } | null;
+  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+}
+
+interface Volume {
+  readonly name: string;
+  readonly [source: string]: unknown;
+}
+
+interface Overlay {
+  readonly metadata: {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+  };
+  readonly spec: {
+    readonly initContainers?: readonly Container[];
+    readonly containers?: readonly Container[];
+    readonly volumes: readonly Volume[];
+    readonly imagePullSecrets?: readonly { readonly name: string }[];
+    readonly securityContext?: { readonly sysctls?: readonly { readonly name: string; readonly value: string }[] };
+  };
+}
+
+interface ConfigSummary {
+  readonly policy: string;
+  readonly defaultTemplates: readonly string[];
+  readonly templates: readonly string[];
+  readonly neverInjectSelector: readonly unknown[];
+  readonly alwaysInjectSelector: readonly unknown[];
+  readonly injectedAnnotations: Readonly<Record<string, string>>;
+  readonly proxyImage: string;
+  readonly clusterName: string;
+  readonly network?: string;
+  readonly holdApplicationUntilProxyStarts: boolean;
+  readonly rewriteAppHTTPProbe: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures.
+// ---------------------------------------------------------------------------------------------
+
+/** istio-pack defaults, matching the upstream chart defaults the templates replace. */
+function defaultValues(): InjectionValues {
+  return {
+    global: {
+      hub: 'docker.io/istio',
+      tag: '1.30.3',
+      imagePullPolicy: 'IfNotPresent',
+      imagePullSecrets: [],
+      istioNamespace: 'istio-system',
+      revision: '',
+      clusterId: 'Kubernetes',
+      meshId: '',
+      network: '',
+      logAsJson: false,
+      variant: '',
+    },
+    mesh: { trustDomain: 'cluster.local' },
+    sidecarInjection: {
+      autoInjection: true,
+      proxy: {
+        resources: {
+          requests: { cpu: '100m', memory: '128Mi' },
+          limits: { cpu: '2000m', memory: '1024Mi' },
+        },
+        logLevel: 'warning',
+        componentLogLevel: 'misc:error',
+        holdApplicationUntilProxyStarts: false,
+        statusPort: 15020,
+      },
+    },
+    trafficCapture: {
+      includeIPRanges: ['*'],
+      excludeIPRanges: [],
+      includeInboundPorts: ['*'],
+      excludeInboundPorts: [],
+      includeOutboundPorts: [],
+      excludeOutboundPorts: [],
+    },
+    cni: { enabled: false },
+  };
+}
+
+/** Returns `defaultValues()` with some sections replaced. */
+function withValues(patch: {
+  readonly global?: Partial<InjectionValues['global']>;
+  readonly proxy?: Partial<InjectionValues['sidecarInjection']['proxy']>;
+  readonly trafficCapture?: Partial<InjectionValues['trafficCapture']>;
+  readonly cni?: InjectionValues['cni'];
+  readonly autoInjection?: boolean;
+}): InjectionValues {
+  const base = defaultValues();
+  return {
+    ...base,
+    global: { ...base.global, ...patch.global },
+    sidecarInjection: {
+      autoInjection: patch.autoInjection ?? base.sidecarInjection.autoInjection,
+      proxy: { ...base.sidecarInjection.proxy, ...patch.proxy },
+    },
+    trafficCapture: { ...base.trafficCapture, ...patch.trafficCapture },
+    cni: patch.cni ?? base.cni,
+  };
+}
+
+interface PodOptions {
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly nativeSidecars?: boolean;
+  readonly revision?: string;
+  readonly containers?: readonly { readonly name: string; readonly image: string; readonly ports?: readonly object[] }[];
+  readonly deploymentName?: string;
+}
+
+/** Template data for a Deployment-owned pod, shaped like istiod's SidecarTemplateData. */
+function podData(options: PodOptions = {}): object {
+  return {
+    TypeMeta: { apiVersion: 'apps/v1', kind: 'Deployment' },
+    DeploymentMeta: { namespace: 'shop', name: options.deploymentName ?? 'reviews' },
+    ObjectMeta: {
+      namespace: 'shop',
+      labels: options.labels ?? { 'app': 'reviews', 'version': 'v2' },
+      annotations: options.annotations ?? {},
+    },
+    Spec: {
+      serviceAccountName: 'reviews',
+      containers: options.containers ?? [
+        { name: 'reviews', image: 'example.com/reviews:2.0', ports: [{ name: 'http', containerPort: 9080, protocol: 'TCP' }] },
+      ],
+    },
+    ProxyConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' },
+    MeshConfig: { proxyListenPort: 15001, proxyInboundListenPort: 15006, trustDomain: 'cluster.local' },
+    Revision: options.revision ?? 'default',
+    NativeSidecars: options.nativeSidecars ?? false,
+    ProxyUID: 1337,
+    ProxyGID: 1337,
+    InboundTrafficPolicyMode: 'passthrough',
+    CompliancePolicy: '',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Go renderer.
+// ---------------------------------------------------------------------------------------------
+
+let workDir = '';
+let renderer = '';
+
+function runRenderer(request: object): string {
+  const result = spawnSync(renderer, [], { input: JSON.stringify(request), encoding: 'utf8' });
+  if (result.error) {
+    throw result.error;
+  }
+  if (result.status !== 0) {
+    throw new Error(`inject-render failed: ${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Renders one template of the generated `config` key, with the generated `values` key, like istiod. */
+function renderTemplate(name: 'sidecar' | 'gateway', values: InjectionValues, data: object): Overlay {
+  const text = runRenderer({
+    config: buildInjectorConfig(values),
+    values: buildInjectorValues(values),
+    templateName: name,
+    data,
+  });
+  const parsed = yaml.load(text) as Overlay;
+  expect(parsed).toBeDefined();
+  return parsed;
+}
+
+function summarize(values: InjectionValues): ConfigSummary {
+  return JSON.parse(runRenderer({ config: buildInjectorConfig(values), values: buildInjectorValues(values) })) as ConfigSummary;
+}
+
+function container(list: readonly Container[] | undefined, name: string): Container {
+  const found = (list ?? []).find((c) => c.name === name);
+  if (found === undefined) {
+    throw new Error(`container ${name} not rendered`);
+  }
+  return found;
+}
+
+function envValue(c: Container, name: string): string | undefined {
+  return c.env?.find((e) => e.name === name)?.value;
+}
+
+function envNames(c: Container): string[] {
+  return (c.env ?? []).map((e) => e.name);
+}
+
+/** The value following a flag in an args list. */
+function argAfter(args: readonly string[] | undefined, flag: string): string | undefined {
+  const list = args ?? [];
+  const index = list.indexOf(flag);
+  return index === -1 ? undefined : list[index + 1];
+}
+
+/**
+ * Merges the overlay into the application pod roughly as the strategic merge patch does (containers
+ * and volumes by name) and validates the result against the Kubernetes Pod schema.
+ */
+function validateMergedPod(overlay: Overlay, data: object): void {
+  const appSpec = (data as { Spec: { containers: readonly object[]; serviceAccountName: string } }).Spec;
+  const pod = new Pod({
+    metadata: { name: 'reviews-1', namespace: 'shop', labels: overlay.metadata.labels, annotations: overlay.metadata.annotations },
+    spec: {
+      serviceAccountName: appSpec.serviceAccountName,
+      initContainers: (overlay.spec.initContainers ?? []) as never,
+      containers: [...appSpec.containers, ...(overlay.spec.containers ?? [])] as never,
+      volumes: overlay.spec.volumes as never,
+      imagePullSecrets: overlay.spec.imagePullSecrets as never,
+      securityContext: overlay.spec.securityContext as never,
+    },
+  });
+  expect(() => pod.validate()).not.toThrow();
+}
+
+beforeAll(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-pack-inject-render-'));
+  renderer = path.join(workDir, 'inject-render');
+  const build = spawnSync('go', ['build', '-o', renderer, '.'], {
+    cwd: path.join(__dirname, 'tools', 'inject-render'),
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GOPATH: '/usr/share/gocode',
+      GO111MODULE: 'off',
+      GOFLAGS: '',
+      GOCACHE: path.join(os.tmpdir(), 'istio-pack-go-cache'),
+    },
+  });
+  if (build.error !== undefined || build.status !== 0) {
+    throw new Error(
+      'building test/tools/inject-render failed (needs Debian packages golang-go, '
+        + `golang-github-masterminds-sprig-dev, golang-k8s-sigs-yaml-dev): ${build.error?.message ?? build.stderr}`,
+    );
+  }
+});
+
+afterAll(() => {
+  if (workDir !== '') {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// `config` and `values` keys.
+// ---------------------------------------------------------------------------------------------
+
+describe('buildInjectorConfig', () => {
+  test('is loadable by the injector and carries both templates verbatim', () => {
+    // GIVEN the default values
+    const values = defaultValues();
+
+    // WHEN the config key is built and loaded the way istiod loads it
+    const text = buildInjectorConfig(values);
+    const summary = summarize(values);
+    const parsed = yaml.load(text) as { templates: Record<string, string> };
+
+    // THEN every template parses, the policy is enabled and the selectors are empty
+    expect(summary.policy).toBe('enabled');
+    expect(summary.defaultTemplates).toEqual(['sidecar']);
+    expect(summary.templates).toEqual(['gateway', 'sidecar']);
+    expect(summary.alwaysInjectSelector).toEqual([]);
+    expect(summary.neverInjectSelector).toEqual([]);
+    expect(summary.injectedAnnotations).toEqual({});
+    // AND the YAML round-trips the template text exactly, as block scalars
+    expect(parsed.templates.sidecar).toBe(SIDECAR_TEMPLATE);
+    expect(parsed.templates.gateway).toBe(GATEWAY_TEMPLATE);
+    expect(text).toContain('  sidecar: |\n');
+    // AND the output is deterministic
+    expect(buildInjectorConfig(defaultValues())).toBe(text);
+  });
+
+  test('switches the policy off when auto-injection is disabled', () => {
+    // GIVEN values with auto-injection disabled
+    const values = withValues({ autoInjection: false });
+
+    // WHEN the config is loaded
+    const summary = summarize(values);
+
+    // THEN only opted-in pods are injected
+    expect(summary.policy).toBe('disabled');
+  });
+});
+
+describe('buildInjectorValues', () => {
+  test('holds the istio-pack model plus the upstream fields istiod reads, with sorted keys', () => {
+    // GIVEN values with a cluster ID and hold-application enabled
+    const values = withValues({ global: { clusterId: 'east', network: 'net-east' }, proxy: { holdApplicationUntilProxyStarts: true } });
+
+    // WHEN the values key is built
+    const text = buildInjectorValues(values);
+    const parsed = JSON.parse(text) as Record<string, Record<string, unknown>>;
+
+    // THEN the model sections and the upstream-shaped fields are present
+    expect(Object.keys(parsed)).toEqual(['cni', 'global', 'mesh', 'sidecarInjection', 'sidecarInjectorWebhook', 'trafficCapture']);
+    expect(parsed.global.multiCluster).toEqual({ clusterName: 'east' });
+    expect(parsed.global.proxy).toEqual({ holdApplicationUntilProxyStarts: true });
+    expect(parsed.sidecarInjectorWebhook).toEqual({ rewriteAppHTTPProbe: true });
+    expect(parsed.trafficCapture.includeIPRanges).toEqual(['*']);
+    // AND keys are sorted at every depth
+    expect(Object.keys(parsed.global)).toEqual([...Object.keys(parsed.global)].sort());
+    // AND the typed fields decode as istiod's Go code reads them
+    const summary = summarize(values);
+    expect(summary.proxyImage).toBe('docker.io/istio/proxyv2:1.30.3');
+    expect(summary.clusterName).toBe('east');
+    expect(summary.network).toBe('net-east');
+    expect(summary.holdApplicationUntilProxyStarts).toBe(true);
+    expect(summary.rewriteAppHTTPProbe).toBe(true);
+    // AND the output is deterministic
+    expect(buildInjectorValues(values)).toBe(text);
+  });
+
+  test('lets istiod derive the distroless proxy image from the variant', () => {
+    // GIVEN the distroless variant
+    const values = withValues({ global: { variant: 'distroless' } });
+
+    // WHEN istiod computes the proxy image from the values
+    const summary = summarize(values);
+
+    // THEN the image tag carries the variant suffix
+    expect(summary.proxyImage).toBe('docker.io/istio/proxyv2:1.30.3-distroless');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sidecar template.
+// ---------------------------------------------------------------------------------------------
+
+describe('sidecar template', () => {
+  test('injects istio-init and istio-proxy into a plain pod with default values', () => {
+    // GIVEN a plain Deployment pod and the default values
+    const data = podData();
+
+    // WHEN the sidecar template is rendered
+    const overlay = renderTemplate('sidecar', defaultValues(), data);
+
+    // THEN the pod metadata carries the mesh labels and annotations
+    expect(overlay.metadata.labels).toEqual({
+      'security.istio.io/tlsMode': 'istio',
+      'service.istio.io/canonical-name': 'reviews',
+      'service.istio.io/canonical-revision': 'v2',
+    });
+    expect(overlay.metadata.annotations).toEqual({
+      'istio.io/rev': 'default',
+      'kubectl.kubernetes.io/default-logs-container': 'reviews',
+      'kubectl.kubernetes.io/default-container': 'reviews',
+    });
+
+    // AND istio-init programs iptables with the default capture settings
+    const init = container(overlay.spec.initContainers, 'istio-init');
+    expect(overlay.spec.initContainers).toHaveLength(1);
+    expect(init.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expect(init.args).toEqual([
+      'istio-iptables',
+      '-p', '15001',
+      '-z', '15006',
+      '-u', '1337',
+      '-m', 'REDIRECT',
+      '-i', '*',
+      '-x', '',
+      '-b', '*',
+      '-d', '15090,15021,15020',
+      '--log_output_level=default:info',
+    ]);
+    expect(init.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+      readOnlyRootFilesystem: false,
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+    });
+
+    // AND istio-proxy is a regular container
+    const proxy = container(overlay.spec.containers, 'istio-proxy');
+    expect(proxy.restartPolicy).toBeUndefined();
+    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expect(proxy.imagePullPolicy).toBe('IfNotPresent');
+    expect(proxy.args).toEqual([
+      'proxy',
+      'sidecar',
+      '--domain',
+      '$(POD_NAMESPACE).svc.cluster.local',
+      '--proxyLogLevel=warning',
+      '--proxyComponentLogLevel=misc:error',
+      '--log_output_level=default:info',
+    ]);
+    expect(proxy.ports).toEqual([{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }]);
+    expect(proxy.startupProbe).toEqual({
+      httpGet: { path: '/healthz/ready', port: 15021 },
+      initialDelaySeconds: 0,
+      periodSeconds: 1,
+      timeoutSeconds: 3,
+      failureThreshold: 600,
+    });
+    expect(proxy.readinessProbe).toEqual({
+      httpGet: { path: '/healthz/ready', port: 15021 },
+      initialDelaySeconds: 0,
+      periodSeconds: 15,
+      timeoutSeconds: 3,
+      failureThreshold: 4,
+    });
+    expect(proxy.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+      runAsGroup: 1337,
+    });
+    expect(proxy.resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '2000m', memory: '1024Mi' },
+    });
+    expect(proxy.lifecycle).toBeUndefined();
+
+    // AND the environment matches upstream's variables
+    expect(envNames(proxy)).toEqual([
+      'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
+      'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
+      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+      'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+    ]);
+    expect(envValue(proxy, 'PILOT_CERT_PROVIDER')).toBe('istiod');
+    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
+    expect(JSON.parse(envValue(proxy, 'PROXY_CONFIG') ?? '')).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
+    expect(JSON.parse(envValue(proxy, 'ISTIO_META_POD_PORTS') ?? '')).toEqual([{ name: 'http', containerPort: 9080, protocol: 'TCP' }]);
+    expect(envValue(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('reviews');
+    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
+    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('REDIRECT');
+    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('reviews');
+    expect(envValue(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/shop/deployments/reviews');
+    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('cluster.local');
+    expect(envValue(proxy, 'TRUST_DOMAIN')).toBe('cluster.local');
+    expect(proxy.env?.find((e) => e.name === 'GOMAXPROCS')?.valueFrom?.resourceFieldRef).toEqual({ resource: 'limits.cpu', divisor: '1' });
+    expect(proxy.env?.find((e) => e.name === 'GOMEMLIMIT')?.valueFrom?.resourceFieldRef).toEqual({ resource: 'limits.memory', divisor: '1' });
+
+    // AND the proxy mounts and the pod volumes are those upstream adds
+    expect((proxy.volumeMounts ?? []).map((m) => `${m.name}:${m.mountPath}`)).toEqual([
+      'workload-socket:/var/run/secrets/workload-spiffe-uds',
+      'credential-socket:/var/run/secrets/credential-uds',
+      'workload-certs:/var/run/secrets/workload-spiffe-credentials',
+      'istiod-ca-cert:/var/run/secrets/istio',
+      'istio-ca-crl:/var/run/secrets/istio/crl',
+      'istio-data:/var/lib/istio/data',
+      'istio-envoy:/etc/istio/proxy',
+      'istio-token:/var/run/secrets/tokens',
+      'istio-podinfo:/etc/istio/pod',
+    ]);
+    const volumes = Object.fromEntries(overlay.spec.volumes.map((v) => [v.name, v]));
+    expect(Object.keys(volumes)).toEqual([
+      'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo',
+      'istio-token', 'istiod-ca-cert', 'istio-ca-crl',
+    ]);
+    expect(volumes['istio-envoy']).toEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
+    expect(volumes['istio-token']).toEqual({
+      name: 'istio-token',
+      projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] },
+    });
+    expect(volumes['istiod-ca-cert']).toEqual({ name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } });
+    expect(overlay.spec.imagePullSecrets).toBeUndefined();
+
+    // AND the pod merged with the overlay is a valid Kubernetes Pod
+    validateMergedPod(overlay, data);
+  });
+
+  test('passes configured IP ranges and port lists to istio-iptables', () => {
+    // GIVEN values that capture only 10.0.0.0/8, skip the service CIDR and tune port lists
+    const values = withValues({
+      trafficCapture: {
+        includeIPRanges: ['10.0.0.0/8'],
+        excludeIPRanges: ['10.96.0.0/12'],
+        excludeInboundPorts: [8080, 9090],
+        includeOutboundPorts: [443],
+        excludeOutboundPorts: [3306, 5432],
+      },
+    });
+
+    // WHEN the sidecar template is rendered for a plain pod
+    const overlay = renderTemplate('sidecar', values, podData());
+
+    // THEN istio-init carries the ranges and port lists
+    const args = container(overlay.spec.initContainers, 'istio-init').args;
+    expect(argAfter(args, '-i')).toBe('10.0.0.0/8');
+    expect(argAfter(args, '-x')).toBe('10.96.0.0/12');
+    expect(argAfter(args, '-b')).toBe('*');
+    expect(argAfter(args, '-d')).toBe('15090,15021,8080,9090,15020');
+    expect(argAfter(args, '-q')).toBe('443');
+    expect(argAfter(args, '-o')).toBe('3306,5432');
+    // AND no CNI annotations are written without CNI
+    expect(overlay.metadata.annotations['traffic.sidecar.istio.io/includeOutboundIPRanges']).toBeUndefined();
+  });
+
+  test('lets pod annotations override the configured capture settings', () => {
+    // GIVEN configured ranges and a pod overriding them with annotations
+    const values = withValues({ trafficCapture: { includeIPRanges: ['10.0.0.0/8'], excludeIPRanges: ['10.96.0.0/12'] } });
+    const data = podData({
+      annotations: {
+        'traffic.sidecar.istio.io/excludeOutboundIPRanges': '169.254.169.254/32',
+        'traffic.sidecar.istio.io/includeInboundPorts': '9080',
+        'traffic.sidecar.istio.io/excludeOutboundPorts': '25',
+        'status.sidecar.istio.io/port': '15999',
+        'sidecar.istio.io/interceptionMode': 'TPROXY',
+      },
+    });
+
+    // WHEN the sidecar template is rendered
+    const overlay = renderTemplate('sidecar', values, data);
+
+    // THEN the annotation values win over the values
+    const init = container(overlay.spec.initContainers, 'istio-init');
+    expect(argAfter(init.args, '-i')).toBe('10.0.0.0/8');
+    expect(argAfter(init.args, '-x')).toBe('169.254.169.254/32');
+    expect(argAfter(init.args, '-b')).toBe('9080');
+    expect(argAfter(init.args, '-d')).toBe('15090,15021,15999');
+    expect(argAfter(init.args, '-o')).toBe('25');
+    expect(argAfter(init.args, '-m')).toBe('TPROXY');
+    expect(argAfter(init.args, '-u')).toBe('1337');
+    // AND TPROXY runs the proxy as root with NET_ADMIN
+    const proxy = container(overlay.spec.containers, 'istio-proxy');
+    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('TPROXY');
+    expect(proxy.securityContext?.capabilities).toEqual({ add: ['NET_ADMIN'], drop: ['ALL'] });
+    expect(proxy.securityContext?.runAsUser).toBe(0);
+    expect(proxy.securityContext?.runAsGroup).toBe(1337);
+    expect(proxy.securityContext?.runAsNonRoot).toBe(false);
+  });
+
+  test('uses istio-validation and writes capture annotations when CNI is enabled', () => {
+    // GIVEN CNI enabled and configured ranges
+    const values = withValues({
+      cni: { enabled: true },
+      trafficCapture: { includeIPRanges: ['10.0.0.0/8'], excludeIPRanges: ['10.96.0.0/12'], excludeOutboundPorts: [3306] },
+    });
+
+    // WHEN the sidecar template is rendered
+    const data = podData();
+    const overlay = renderTemplate('sidecar', values, data);
+
+    // THEN the init container only validates the CNI-installed rules, unprivileged
+    expect((overlay.spec.initContainers ?? []).map((c) => c.name)).toEqual(['istio-validation']);
+    const validation = container(overlay.spec.initContainers, 'istio-validation');
+    expect(validation.args?.slice(-2)).toEqual(['--run-validation', '--skip-rule-apply']);
+    expect(argAfter(validation.args, '-i')).toBe('10.0.0.0/8');
+    expect(validation.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+      runAsGroup: 1337,
+    });
+    // AND the resolved capture settings are handed to the CNI plugin as pod annotations
+    expect(overlay.metadata.annotations).toMatchObject({
+      'sidecar.istio.io/interceptionMode': 'REDIRECT',
+      'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.0.0.0/8',
+      'traffic.sidecar.istio.io/excludeOutboundIPRanges': '10.96.0.0/12',
+      'traffic.sidecar.istio.io/includeInboundPorts': '*',
+      'traffic.sidecar.istio.io/excludeInboundPorts': '15020',
+      'traffic.sidecar.istio.io/excludeOutboundPorts': '3306',
+    });
+    expect(overlay.metadata.annotations['traffic.sidecar.istio.io/includeOutboundPorts']).toBeUndefined();
+    validateMergedPod(overlay, data);
+  });
+
+  test('renders istio-proxy as a native sidecar init container when native sidecars are on', () => {
+    // GIVEN native sidecar support
+    const data = podData({ nativeSidecars: true });
+
+    // WHEN the sidecar template is rendered
+    const overlay = renderTemplate('sidecar', defaultValues(), data);
+
+    // THEN istio-proxy is an always-restarting init container after istio-init, with a drain hook
+    expect(overlay.spec.containers).toBeUndefined();
+    expect((overlay.spec.initContainers ?? []).map((c) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    const proxy = container(overlay.spec.initContainers, 'istio-proxy');
+    expect(proxy.restartPolicy).toBe('Always');
+    expect(proxy.lifecycle?.preStop?.exec.command).toEqual(['pilot-agent', 'request', '--debug-port=15020', 'POST', 'drain']);
+    validateMergedPod(overlay, data);
+  });
+
+  test('holds the application until the proxy starts when configured', () => {
+    // GIVEN holdApplicationUntilProxyStarts in the values, without native sidecars
+    const values = withValues({ proxy: { holdApplicationUntilProxyStarts: true } });
+
+    // WHEN the sidecar template is rendered
+    const overlay = renderTemplate('sidecar', values, podData());
+
+    // THEN the proxy blocks container start-up until it is ready
+    const proxy = container(overlay.spec.containers, 'istio-proxy');
+    expect(proxy.lifecycle).toEqual({ postStart: { exec: { command: ['pilot-agent', 'wait'] } } });
+  });
+
+  test('takes proxy resources from the resource annotations when any is set', () => {
+    // GIVEN a pod asking for a CPU request and a memory limit
+    const data = podData({ annotations: { 'sidecar.istio.io/proxyCPU': '250m', 'sidecar.istio.io/proxyMemoryLimit': '512Mi' } });
+
+    // WHEN the sidecar template is rendered
+    const overlay = renderTemplate('sidecar', defaultValues(), data);
+
+    // THEN only the annotated resources are set, on the proxy and on istio-init
+    const expected = { requests: { cpu: '250m' }, limits: { memory: '512Mi' } };
+    expect(container(overlay.spec.containers, 'istio-proxy').resources).toEqual(expected);
+    expect(container(overlay.spec.initContainers, 'istio-init').resources).toEqual(expected);
+  });
+
+  test('follows revision, network, mesh ID, JSON logging and pull secrets from the values', () => {
+    // GIVEN a canary revision on a named network with pull secrets
+    const values = withValues({
+      global: { revision: 'canary', network: 'net-1', meshId: 'mesh-1', logAsJson: true, imagePullSecrets: ['regcred'], clusterId: 'c1' },
+    });
+
+    // WHEN the sidecar template is rendered for a pod injected by that revision
+    const data = podData({ revision: 'canary' });
+    const overlay = renderTemplate('sidecar', values, data);
+
+    // THEN the proxy talks to the canary istiod and reports the network and mesh
+    const proxy = container(overlay.spec.containers, 'istio-proxy');
+    expect(overlay.metadata.annotations['istio.io/rev']).toBe('canary');
+    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod-canary.istio-system.svc:15012');
+    expect(envValue(proxy, 'ISTIO_META_NETWORK')).toBe('net-1');
+    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('mesh-1');
+    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('c1');
+    expect(proxy.args).toContain('--log_as_json');
+    expect(container(overlay.spec.initContainers, 'istio-init').args).toContain('--log_as_json');
+    expect(overlay.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    validateMergedPod(overlay, data);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Gateway template.
+// ---------------------------------------------------------------------------------------------
+
+describe('gateway template', () => {
+  test('renders a router proxy for a gateway pod', () => {
+    // GIVEN a gateway Deployment pod with an `auto` istio-proxy container
+    const data = podData({
+      deploymentName: 'istio-ingressgateway',
+      labels: { 'istio': 'ingressgateway', 'app': 'istio-ingressgateway' },
+      annotations: { 'inject.istio.io/templates': 'gateway' },
+      containers: [{ name: 'istio-proxy', image: 'auto' }],
+    });
+
+    // WHEN the gateway template is rendered
+    const overlay = renderTemplate('gateway', defaultValues(), data);
+
+    // THEN the pod may bind low ports and gets no init container
+    expect(overlay.spec.initContainers).toBeUndefined();
+    expect(overlay.spec.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
+    expect(overlay.metadata.labels).toEqual({
+      'service.istio.io/canonical-name': 'istio-ingressgateway',
+      'service.istio.io/canonical-revision': 'latest',
+    });
+    expect(overlay.metadata.annotations).toEqual({ 'istio.io/rev': 'default' });
+    // AND istio-proxy runs in router mode with the proxy image and a readiness probe
+    const proxy = container(overlay.spec.containers, 'istio-proxy');
+    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expect(proxy.args?.slice(0, 4)).toEqual(['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local']);
+    expect(proxy.ports).toEqual([{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }]);
+    expect(proxy.securityContext).toEqual({ runAsUser: 1337, runAsGroup: 1337 });
+    expect(proxy.readinessProbe).toEqual({
+      httpGet: { path: '/healthz/ready', port: 15021 },
+      initialDelaySeconds: 0,
+      periodSeconds: 15,
+      timeoutSeconds: 3,
+      failureThreshold: 4,
+    });
+    expect(proxy.startupProbe).toBeUndefined();
+    expect(proxy.resources).toBeUndefined();
+    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
+    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('istio-ingressgateway');
+    expect(envValue(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('');
+    expect(JSON.parse(envValue(proxy, 'ISTIO_META_POD_PORTS') ?? '')).toEqual([]);
+    expect(overlay.spec.volumes.map((v) => v.name)).toEqual([
+      'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo',
+      'istio-token', 'istiod-ca-cert',
+    ]);
+    // AND the gateway pod is valid once the `auto` container takes the rendered fields
+    const merged = new Pod({
+      metadata: { name: 'gw-1', namespace: 'shop' },
+      spec: { containers: [proxy] as never, volumes: overlay.spec.volumes as never, securityContext: overlay.spec.securityContext as never },
+    });
+    expect(() => merged.validate()).not.toThrow();
+  });
+});
