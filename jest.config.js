@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 120000,
   // Tests that build Go programs or run kubectl share the 2-core machine; keep parallelism modest.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
