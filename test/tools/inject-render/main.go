@@ -16,6 +16,15 @@
 // istiod would load). Templates run with missingkey=error so that a template reading a values
 // key that the values document does not carry fails here instead of rendering "<no value>".
 //
+// With "input": "deployment" the request instead plays istiod's Gateway API deployment controller
+// (pilot/pkg/config/kube/gatewaycommon): "data" is then a DeploymentTemplateData whose "Gateway"
+// holds a Gateway API Gateway; the fields istiod derives from it (deployment and service account
+// names, service ports, service type, infrastructure labels and annotations, ...) are derived the
+// same way when the request leaves them unset, the template is the one the Gateway's class names
+// (`kube-gateway` for class `istio`, `waypoint` for `istio-waypoint` when "ambient" is true), and
+// the answer is a JSON DeploymentResult: the rendered text and which of its documents istiod would
+// apply or drop.
+//
 // Build (GOPATH mode, Debian packages golang-go, golang-github-masterminds-sprig-dev and
 // golang-k8s-sigs-yaml-dev):
 //
@@ -55,10 +64,14 @@ type NamespacedName struct {
 	Name      string `json:"name,omitempty"`
 }
 
+// UID mirrors types.UID: a named string type, like the one templates receive.
+type UID string
+
 // ObjectMeta mirrors the metav1.ObjectMeta fields templates use.
 type ObjectMeta struct {
 	Name        string            `json:"name,omitempty"`
 	Namespace   string            `json:"namespace,omitempty"`
+	UID         UID               `json:"uid,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
@@ -161,6 +174,342 @@ type TemplateData struct {
 	ProxyGID                 int64
 	InboundTrafficPolicyMode string
 	CompliancePolicy         string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployment-controller template data: the subset of istiod's TemplateInput / derivedInput
+// (pilot/pkg/config/kube/gatewaycommon) and of the Gateway API types that templates can reach.
+// ---------------------------------------------------------------------------------------------
+
+// GatewayAddress mirrors gateway.GatewaySpecAddress.
+type GatewayAddress struct {
+	Type  *string `json:"type,omitempty"`
+	Value string  `json:"value"`
+}
+
+// Listener mirrors the gateway.Listener fields the controller reads.
+type Listener struct {
+	Name     string  `json:"name"`
+	Hostname *string `json:"hostname,omitempty"`
+	Port     int32   `json:"port"`
+	Protocol string  `json:"protocol"`
+}
+
+// GatewayInfrastructure mirrors gateway.GatewayInfrastructure (without parametersRef).
+type GatewayInfrastructure struct {
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// GatewaySpec mirrors the gateway.GatewaySpec fields templates and the controller use.
+type GatewaySpec struct {
+	GatewayClassName string                 `json:"gatewayClassName"`
+	Listeners        []Listener             `json:"listeners,omitempty"`
+	Addresses        []GatewayAddress       `json:"addresses,omitempty"`
+	Infrastructure   *GatewayInfrastructure `json:"infrastructure,omitempty"`
+}
+
+// Gateway mirrors gateway.Gateway: TypeMeta and ObjectMeta are embedded, so templates reach
+// `.Name`, `.Namespace`, `.UID`, `.Labels`, `.Annotations` and `.ObjectMeta` through it.
+type Gateway struct {
+	TypeMeta
+	ObjectMeta `json:"metadata"`
+	Spec       GatewaySpec `json:"spec"`
+}
+
+// ServiceType mirrors corev1.ServiceType.
+type ServiceType string
+
+// ServicePort mirrors the corev1.ServicePort fields the controller fills; AppProtocol is a
+// pointer, as in corev1.
+type ServicePort struct {
+	Name        string  `json:"name,omitempty"`
+	Protocol    string  `json:"protocol,omitempty"`
+	AppProtocol *string `json:"appProtocol,omitempty"`
+	Port        int32   `json:"port"`
+}
+
+// TemplateInput carries the field names of istiod's gatewaycommon.TemplateInput.
+type TemplateInput struct {
+	*Gateway                  `json:"Gateway"`
+	GatewayClass              string
+	DeploymentName            string
+	ServiceAccount            string
+	Ports                     []ServicePort
+	ServiceType               ServiceType
+	ClusterID                 string
+	KubeVersion               int
+	Revision                  string
+	NativeSidecars            bool
+	ProxyUID                  int64
+	ProxyGID                  int64
+	CompliancePolicy          string
+	InfrastructureLabels      map[string]string
+	InfrastructureAnnotations map[string]string
+	GatewayNameLabel          string
+	IsEastWestGateway         bool
+	ControllerLabel           string
+}
+
+// DeploymentTemplateData carries the field names of istiod's derivedInput: the TemplateInput plus
+// what the controller takes from the injection config.
+type DeploymentTemplateData struct {
+	TemplateInput
+	ProxyImage        string
+	AgentgatewayImage string
+	ProxyConfig       *ProxyConfig
+	MeshConfig        *MeshConfig
+	Values            map[string]any
+}
+
+// classInfo holds the gatewaycommon.ClassInfo fields the controller uses while rendering.
+type classInfo struct {
+	Controller         string
+	ControllerLabel    string
+	Templates          string
+	DefaultServiceType ServiceType
+	DisableNameSuffix  bool
+}
+
+// gatewayClasses returns istiod 1.30's built-in managed classes with their default feature flags
+// (PILOT_GATEWAY_API_DEFAULT_GATEWAYCLASS_NAME=istio, PILOT_GATEWAY_API_CONTROLLER_NAME=
+// istio.io/gateway-controller). The waypoint class exists only when ambient is enabled
+// (PILOT_ENABLE_AMBIENT, which turns PILOT_ENABLE_AMBIENT_WAYPOINTS on); the agentgateway and
+// east-west classes (PILOT_ENABLE_AGENTGATEWAY, AMBIENT_ENABLE_MULTI_NETWORK, both off by default)
+// are not modelled.
+func gatewayClasses(ambient bool) map[string]classInfo {
+	classes := map[string]classInfo{
+		"istio": {
+			Controller:         "istio.io/gateway-controller",
+			ControllerLabel:    "istio.io-gateway-controller",
+			Templates:          "kube-gateway",
+			DefaultServiceType: "LoadBalancer",
+		},
+	}
+	if ambient {
+		classes["istio-waypoint"] = classInfo{
+			Controller:         "istio.io/mesh-controller",
+			ControllerLabel:    "istio.io-mesh-controller",
+			Templates:          "waypoint",
+			DefaultServiceType: "ClusterIP",
+			DisableNameSuffix:  true,
+		}
+	}
+	return classes
+}
+
+// infrastructureMetadata follows istiod's extractInfrastructureMetadata: spec.infrastructure wins
+// (minus the gateway.networking.k8s.io/ prefix); otherwise the Gateway's own labels or annotations
+// are copied (PILOT_ENABLE_GATEWAY_API_COPY_LABELS_ANNOTATIONS defaults to true).
+func infrastructureMetadata(gw *Gateway, labels bool) map[string]string {
+	out := map[string]string{}
+	if infra := gw.Spec.Infrastructure; infra != nil {
+		source := infra.Annotations
+		if labels {
+			source = infra.Labels
+		}
+		if source != nil {
+			for k, v := range source {
+				if !strings.HasPrefix(k, "gateway.networking.k8s.io/") {
+					out[k] = v
+				}
+			}
+			return out
+		}
+	}
+	source := gw.Annotations
+	if labels {
+		source = gw.Labels
+	}
+	for k, v := range source {
+		out[k] = v
+	}
+	return out
+}
+
+// servicePorts follows istiod's extractServicePorts: the status port first, then one port per
+// distinct listener port, named after the listener (dots replaced, at most 63 characters) with the
+// lower-cased listener protocol as appProtocol.
+func servicePorts(listeners []Listener) []ServicePort {
+	tcp := "tcp"
+	ports := []ServicePort{{Name: "status-port", Port: 15021, AppProtocol: &tcp}}
+	seen := map[int32]bool{}
+	for i, l := range listeners {
+		if seen[l.Port] {
+			continue
+		}
+		seen[l.Port] = true
+		name := strings.ReplaceAll(l.Name, ".", "-")
+		if len(name) > 63 {
+			name = name[:63]
+		}
+		if name == "" {
+			name = fmt.Sprintf("%s-%d", strings.ToLower(l.Protocol), i)
+		}
+		appProtocol := strings.ToLower(l.Protocol)
+		ports = append(ports, ServicePort{Name: name, Port: l.Port, AppProtocol: &appProtocol})
+	}
+	return ports
+}
+
+// deriveInput fills the TemplateInput fields the request left unset the way istiod's
+// configureIstioGateway and setLabelOverrides compute them, and returns the Gateway's class.
+func deriveInput(in *TemplateInput, ambient bool, network string) (classInfo, error) {
+	gw := in.Gateway
+	if gw == nil {
+		return classInfo{}, fmt.Errorf("deployment data needs a Gateway")
+	}
+	className := gw.Spec.GatewayClassName
+	class, ok := gatewayClasses(ambient)[className]
+	if !ok {
+		return classInfo{}, fmt.Errorf("gateway class %q is not a built-in managed class", className)
+	}
+	defaultName := gw.Name
+	if !class.DisableNameSuffix {
+		defaultName = gw.Name + "-" + className
+	}
+	pick := func(current, annotationName, fallback string) string {
+		if current != "" {
+			return current
+		}
+		if v := gw.Annotations[annotationName]; v != "" {
+			return v
+		}
+		return fallback
+	}
+	if in.GatewayClass == "" {
+		in.GatewayClass = className
+	}
+	in.DeploymentName = pick(in.DeploymentName, "gateway.istio.io/name-override", defaultName)
+	in.ServiceAccount = pick(in.ServiceAccount, "gateway.istio.io/service-account", defaultName)
+	if in.ServiceType == "" {
+		in.ServiceType = class.DefaultServiceType
+		if v, f := gw.Annotations["networking.istio.io/service-type"]; f {
+			in.ServiceType = ServiceType(v)
+		}
+	}
+	if in.Ports == nil {
+		in.Ports = servicePorts(gw.Spec.Listeners)
+	}
+	if in.ClusterID == "" {
+		in.ClusterID = "Kubernetes"
+	}
+	if in.ProxyUID == 0 {
+		in.ProxyUID = 1337
+	}
+	if in.ProxyGID == 0 {
+		in.ProxyGID = 1337
+	}
+	if in.InfrastructureLabels == nil {
+		in.InfrastructureLabels = infrastructureMetadata(gw, true)
+	}
+	if in.InfrastructureAnnotations == nil {
+		in.InfrastructureAnnotations = infrastructureMetadata(gw, false)
+	}
+	if in.GatewayNameLabel == "" {
+		in.GatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
+	}
+	if in.ControllerLabel == "" {
+		in.ControllerLabel = class.ControllerLabel
+	}
+	// setLabelOverrides.
+	isWaypoint := strings.Contains(className, "waypoint")
+	isEastWest := strings.Contains(className, "east-west")
+	_, gwHasMode := gw.Labels["istio.io/dataplane-mode"]
+	_, infraHasMode := in.InfrastructureLabels["istio.io/dataplane-mode"]
+	if ambient && !isWaypoint && !isEastWest && !gwHasMode && !infraHasMode {
+		in.InfrastructureLabels["istio.io/dataplane-mode"] = "none"
+	}
+	if _, f := gw.Labels["topology.istio.io/network"]; !f && network != "" && (isWaypoint || isEastWest) {
+		in.InfrastructureLabels["topology.istio.io/network"] = network
+	}
+	return class, nil
+}
+
+// splitDocuments follows istiod's yml.SplitString: split on lines starting with "---", trim,
+// drop empty parts.
+func splitDocuments(text string) []string {
+	parts := []string{}
+	current := strings.Builder{}
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if strings.HasPrefix(line, "---") {
+			parts = append(parts, current.String())
+			current.Reset()
+			continue
+		}
+		current.WriteString(line)
+	}
+	parts = append(parts, current.String())
+	out := []string{}
+	for _, p := range parts {
+		if t := strings.TrimSpace(p); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// AppliedObject names one rendered document and what istiod does with it.
+type AppliedObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+	// Action is "apply", or "drop" for the HorizontalPodAutoscaler and PodDisruptionBudget that
+	// istiod only applies when a class or parametersRef ConfigMap overlays them.
+	Action string `json:"action"`
+	// ManagedBy is the gateway.istio.io/managed label istiod sets on applied objects.
+	ManagedBy string `json:"managedBy,omitempty"`
+}
+
+// DeploymentResult is the answer to a "deployment" request.
+type DeploymentResult struct {
+	Template                  string            `json:"template"`
+	DeploymentName            string            `json:"deploymentName"`
+	ServiceAccount            string            `json:"serviceAccount"`
+	ServiceType               ServiceType       `json:"serviceType"`
+	Ports                     []ServicePort     `json:"ports"`
+	InfrastructureLabels      map[string]string `json:"infrastructureLabels"`
+	InfrastructureAnnotations map[string]string `json:"infrastructureAnnotations"`
+	Rendered                  string            `json:"rendered"`
+	Objects                   []AppliedObject   `json:"objects"`
+}
+
+// checkDocuments applies the checks of istiod's applyOverlay (without overlays) and apply() to
+// every rendered document: a known kind, the Gateway's namespace, an expected name.
+func checkDocuments(rendered string, in *TemplateInput, class classInfo) ([]AppliedObject, error) {
+	supported := map[string]bool{"Deployment": true, "Service": true, "ServiceAccount": true, "HorizontalPodAutoscaler": true, "PodDisruptionBudget": true}
+	overlayOnly := map[string]bool{"HorizontalPodAutoscaler": true, "PodDisruptionBudget": true}
+	objects := []AppliedObject{}
+	for i, doc := range splitDocuments(rendered) {
+		var head struct {
+			APIVersion string     `json:"apiVersion"`
+			Kind       string     `json:"kind"`
+			Metadata   ObjectMeta `json:"metadata"`
+		}
+		if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+			return nil, fmt.Errorf("document %d: %v", i, err)
+		}
+		if !supported[head.Kind] {
+			return nil, fmt.Errorf("document %d: unknown overlay kind %q", i, head.Kind)
+		}
+		obj := AppliedObject{APIVersion: head.APIVersion, Kind: head.Kind, Name: head.Metadata.Name, Namespace: head.Metadata.Namespace}
+		if overlayOnly[head.Kind] {
+			obj.Action = "drop"
+			objects = append(objects, obj)
+			continue
+		}
+		if obj.Namespace != in.Namespace {
+			return nil, fmt.Errorf("%s %s: namespace %q does not match gateway namespace %q", obj.Kind, obj.Name, obj.Namespace, in.Namespace)
+		}
+		if obj.Name != in.DeploymentName && obj.Name != in.ServiceAccount && !strings.HasPrefix(obj.Name, in.Name) {
+			return nil, fmt.Errorf("%s %s: unexpected object name", obj.Kind, obj.Name)
+		}
+		obj.Action = "apply"
+		obj.ManagedBy = strings.ReplaceAll(class.Controller, "/", "-")
+		objects = append(objects, obj)
+	}
+	return objects, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,6 +948,11 @@ type request struct {
 	TemplateName string          `json:"templateName"`
 	Values       *string         `json:"values"`
 	Data         json.RawMessage `json:"data"`
+	// Input selects the data shape: "" or "sidecar" (SidecarTemplateData, injection webhook) or
+	// "deployment" (derivedInput, Gateway API deployment controller).
+	Input string `json:"input"`
+	// Ambient plays an istiod started with PILOT_ENABLE_AMBIENT=true (deployment input only).
+	Ambient bool `json:"ambient"`
 }
 
 type configSummary struct {
@@ -616,6 +970,127 @@ type configSummary struct {
 	RewriteAppHTTPProbe  *bool               `json:"rewriteAppHTTPProbe,omitempty"`
 }
 
+// decodeValues reads the `values` key as istiod does: sigs.k8s.io/yaml into map[string]any for
+// .Values, and a typed decode of the fields its Go code reads.
+func decodeValues(text string) (map[string]any, typedValues, error) {
+	var typed typedValues
+	values := map[string]any{}
+	if err := yaml.Unmarshal([]byte(text), &values); err != nil {
+		return nil, typed, fmt.Errorf("parsing values: %v", err)
+	}
+	asJSON, err := yaml.YAMLToJSON([]byte(text))
+	if err != nil {
+		return nil, typed, fmt.Errorf("parsing values: %v", err)
+	}
+	if err := json.Unmarshal(asJSON, &typed); err != nil {
+		return nil, typed, fmt.Errorf("decoding typed values: %v", err)
+	}
+	return values, typed, nil
+}
+
+// loadConfig parses the `config` key and every template in it, as istiod does when it loads the
+// injection config (the deployment controller uses the same parsed templates).
+func loadConfig(text string) (injectConfig, map[string]*template.Template, []string, error) {
+	var cfg injectConfig
+	if err := yaml.UnmarshalStrict([]byte(text), &cfg); err != nil {
+		return cfg, nil, nil, fmt.Errorf("parsing config: %v", err)
+	}
+	if len(cfg.DefaultTemplates) == 0 {
+		cfg.DefaultTemplates = []string{"sidecar"}
+	}
+	parsed := map[string]*template.Template{}
+	names := []string{}
+	for name, raw := range cfg.RawTemplates {
+		t, err := parse("inject", raw)
+		if err != nil {
+			return cfg, nil, nil, fmt.Errorf("parsing template %q: %v", name, err)
+		}
+		parsed[name] = t
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return cfg, parsed, names, nil
+}
+
+func decodeData(raw json.RawMessage, into any) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return fmt.Errorf("reading data: %v", err)
+	}
+	return nil
+}
+
+// runDeployment plays istiod's deployment controller for one Gateway.
+func runDeployment(req *request, out io.Writer) error {
+	if req.Config == "" {
+		return fmt.Errorf("deployment input needs a config")
+	}
+	data := DeploymentTemplateData{}
+	if err := decodeData(req.Data, &data); err != nil {
+		return err
+	}
+	if data.ProxyConfig == nil {
+		data.ProxyConfig = &ProxyConfig{}
+	}
+	if data.MeshConfig == nil {
+		data.MeshConfig = &MeshConfig{}
+	}
+	var typed typedValues
+	if req.Values != nil {
+		values, t, err := decodeValues(*req.Values)
+		if err != nil {
+			return err
+		}
+		data.Values, typed = values, t
+		if data.ProxyImage == "" {
+			data.ProxyImage = proxyImage(typed)
+		}
+	}
+	class, err := deriveInput(&data.TemplateInput, req.Ambient, typed.Global.Network)
+	if err != nil {
+		return err
+	}
+	_, parsed, _, err := loadConfig(req.Config)
+	if err != nil {
+		return err
+	}
+	name := class.Templates
+	if req.TemplateName != "" && req.TemplateName != name {
+		return fmt.Errorf("class %q renders template %q, not %q", data.Spec.GatewayClassName, name, req.TemplateName)
+	}
+	tmpl, ok := parsed[name]
+	if !ok {
+		// The message istiod logs ("error rendering templates: ...").
+		return fmt.Errorf("no %q template defined", name)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, &data); err != nil {
+		return fmt.Errorf("rendering: %v", err)
+	}
+	objects, err := checkDocuments(buf.String(), &data.TemplateInput, class)
+	if err != nil {
+		return err
+	}
+	result := DeploymentResult{
+		Template:                  name,
+		DeploymentName:            data.DeploymentName,
+		ServiceAccount:            data.ServiceAccount,
+		ServiceType:               data.ServiceType,
+		Ports:                     data.Ports,
+		InfrastructureLabels:      data.InfrastructureLabels,
+		InfrastructureAnnotations: data.InfrastructureAnnotations,
+		Rendered:                  buf.String(),
+		Objects:                   objects,
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(result)
+}
+
 func run(in io.Reader, out io.Writer) error {
 	raw, err := io.ReadAll(in)
 	if err != nil {
@@ -625,14 +1100,17 @@ func run(in io.Reader, out io.Writer) error {
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return fmt.Errorf("reading request: %v", err)
 	}
+	switch req.Input {
+	case "", "sidecar":
+	case "deployment":
+		return runDeployment(&req, out)
+	default:
+		return fmt.Errorf("unknown input %q", req.Input)
+	}
 
 	data := TemplateData{}
-	if len(req.Data) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(req.Data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&data); err != nil {
-			return fmt.Errorf("reading data: %v", err)
-		}
+	if err := decodeData(req.Data, &data); err != nil {
+		return err
 	}
 	if data.ProxyConfig == nil {
 		data.ProxyConfig = &ProxyConfig{}
@@ -643,19 +1121,11 @@ func run(in io.Reader, out io.Writer) error {
 
 	var typed typedValues
 	if req.Values != nil {
-		// istiod: sigs.k8s.io/yaml into map[string]any for .Values, and a typed decode.
-		values := map[string]any{}
-		if err := yaml.Unmarshal([]byte(*req.Values), &values); err != nil {
-			return fmt.Errorf("parsing values: %v", err)
-		}
-		data.Values = values
-		asJSON, err := yaml.YAMLToJSON([]byte(*req.Values))
+		values, t, err := decodeValues(*req.Values)
 		if err != nil {
-			return fmt.Errorf("parsing values: %v", err)
+			return err
 		}
-		if err := json.Unmarshal(asJSON, &typed); err != nil {
-			return fmt.Errorf("decoding typed values: %v", err)
-		}
+		data.Values, typed = values, t
 		if data.ProxyImage == "" {
 			data.ProxyImage = proxyImage(typed)
 		}
@@ -664,24 +1134,10 @@ func run(in io.Reader, out io.Writer) error {
 	var tmpl *template.Template
 	switch {
 	case req.Config != "":
-		var cfg injectConfig
-		if err := yaml.UnmarshalStrict([]byte(req.Config), &cfg); err != nil {
-			return fmt.Errorf("parsing config: %v", err)
+		cfg, parsed, names, err := loadConfig(req.Config)
+		if err != nil {
+			return err
 		}
-		if len(cfg.DefaultTemplates) == 0 {
-			cfg.DefaultTemplates = []string{"sidecar"}
-		}
-		parsed := map[string]*template.Template{}
-		names := []string{}
-		for name, text := range cfg.RawTemplates {
-			t, err := parse("inject", text)
-			if err != nil {
-				return fmt.Errorf("parsing template %q: %v", name, err)
-			}
-			parsed[name] = t
-			names = append(names, name)
-		}
-		sort.Strings(names)
 		if req.TemplateName == "" {
 			summary := configSummary{
 				Policy:               cfg.Policy,

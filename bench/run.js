@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * istio-pack benchmark: cold-process timings, scaling with the number of gateways, peak memory and
+ * output size. Prints a report and writes BENCHMARKS.md. Run with `npm run bench` (after `npm ci`).
+ *
+ * Every figure is the median (and min–max) of several runs of a fresh process, measured here with
+ * wall-clock time; timings are never asserted in tests.
+ */
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS || 7);
+const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-pack-bench-'));
+const PROBE = path.join(__dirname, 'rss-probe.js');
+
+/** Runs a command once; returns seconds and the peak RSS (MiB) reported by the probe. */
+function runOnce(command, args, options = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}${result.stdout}`);
+  }
+  const rssKib = Number(String(result.output[3] ?? '').trim().split('\n').pop());
+  return { seconds, rssMib: Number.isFinite(rssKib) && rssKib > 0 ? rssKib / 1024 : undefined };
+}
+
+/** Runs a command `RUNS` times after one warm-up run (file cache), returns the samples. */
+function measure(label, command, args, options = {}) {
+  runOnce(command, args, options);
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(runOnce(command, args, options));
+  const stats = summarise(samples.map((s) => s.seconds));
+  const rss = samples.map((s) => s.rssMib).filter((v) => v !== undefined);
+  const result = { label, ...stats, rssMib: rss.length > 0 ? Math.max(...rss) : undefined };
+  process.stdout.write(`${label.padEnd(58)} ${formatSeconds(result)}${result.rssMib ? `  peak RSS ${result.rssMib.toFixed(0)} MiB` : ''}\n`);
+  return result;
+}
+
+function summarise(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+const formatSeconds = (r) => `${r.median.toFixed(3)} s (${r.min.toFixed(3)}–${r.max.toFixed(3)})`;
+
+/** A values file with `count` ingress gateways, each with its own name and nodePorts. */
+function gatewaysValues(count) {
+  const lines = ['gateways:', '  ingress:'];
+  for (let i = 0; i < count; i++) {
+    lines.push(`    - gatewayName: ingress-${i}`, '      serviceType: NodePort', '      ports:');
+    lines.push('        - { name: status-port, port: 15021, targetPort: 15021 }');
+    lines.push(`        - { name: http2, port: 80, targetPort: 8080, nodePort: ${30000 + (i % 2700) * 2} }`);
+    lines.push(`        - { name: https, port: 443, targetPort: 8443, nodePort: ${30001 + (i % 2700) * 2} }`);
+  }
+  const file = path.join(WORK, `gateways-${count}.yaml`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function folderBytes(folder) {
+  let total = 0;
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    total += entry.isDirectory() ? folderBytes(full) : fs.statSync(full).size;
+  }
+  return total;
+}
+
+function main() {
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'cli.js'))) throw new Error('lib/cli.js is missing: run `npm ci` (or `npm run build`) first');
+  const node = process.execPath;
+  const began = Date.now();
+  process.stdout.write(`istio-pack benchmark: ${os.cpus().length} CPUs, Node ${process.version}, ${RUNS} runs per figure\n\n`);
+
+  const baseline = measure('baseline: node -e "require(\'cdk8s\')"', node, ['-r', PROBE, '-e', "require('cdk8s')"]);
+  const outdir = path.join(WORK, 'dist');
+  const entry = measure('full synth, all profiles: node lib/cli.js', node, ['-r', PROBE, 'lib/cli.js', 'synth', '-o', outdir]);
+
+  // The cdk8s CLI runs the app from cdk8s.yaml in its working folder: give it a copy of the project
+  // shape (cdk8s.yaml + profiles/) that points at this checkout's compiled generator.
+  const cliProject = path.join(WORK, 'cli-project');
+  fs.mkdirSync(path.join(cliProject, 'profiles'), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(cliProject, 'node_modules'), 'dir');
+  const app = `"${node}" "${path.join(ROOT, 'lib', 'cli.js')}" synth`;
+  fs.writeFileSync(path.join(cliProject, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(app)}\noutput: .cdk8s.out\n`);
+  const viaNpx = measure('full synth, all profiles: npx cdk8s synth', 'npx', ['--no-install', 'cdk8s', 'synth'], { cwd: cliProject });
+  const viaCli = measure('full synth, all profiles: npx cdk8s synth --no-check-upgrade', 'npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade'], { cwd: cliProject });
+
+  const scaling = [1, 10, 50, 200].map((count) => {
+    const values = gatewaysValues(count);
+    return { count, ...measure(`scaling: ${String(count).padStart(3)} ingress gateways (profile default)`, node, ['-r', PROBE, 'lib/cli.js', 'synth', '-p', 'default', '-f', values, '-o', path.join(WORK, `scale-${count}`)]) };
+  });
+
+  const sizes = fs.readdirSync(outdir).sort().map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
+  const chart = fs.existsSync(path.join(ROOT, 'charts', 'istio', 'Chart.yaml'));
+  const elapsed = (Date.now() - began) / 1000;
+
+  const ratioEntry = entry.median / baseline.median;
+  const ratioScale = scaling[3].median / scaling[0].median;
+  const peakRss = Math.max(...[entry, ...scaling].map((r) => r.rssMib ?? 0));
+  const verdict = (ok) => (ok ? 'met' : '**missed**');
+
+  const report = [
+    '# Benchmarks',
+    '',
+    'Generated by `npm run bench` (bench/run.js). Every figure: median and min–max of',
+    `${RUNS} cold processes after one warm-up run, wall-clock time.`,
+    '',
+    `- Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    `- Node ${process.version}, ${os.platform()} ${os.arch()}`,
+    `- Benchmark wall time: ${elapsed.toFixed(0)} s`,
+    '',
+    '## Timings',
+    '',
+    '| figure | median | min–max | ratio to baseline | peak RSS |',
+    '|---|---|---|---|---|',
+    ...[baseline, entry, viaNpx, viaCli].map((r) => `| ${r.label} | ${r.median.toFixed(3)} s | ${r.min.toFixed(3)}–${r.max.toFixed(3)} s | ${(r.median / baseline.median).toFixed(2)}× | ${r.rssMib ? `${r.rssMib.toFixed(0)} MiB` : '–'} |`),
+    '',
+    '## Scaling with the number of ingress gateways',
+    '',
+    '| gateways | median | min–max | peak RSS |',
+    '|---|---|---|---|',
+    ...scaling.map((r) => `| ${r.count} | ${r.median.toFixed(3)} s | ${r.min.toFixed(3)}–${r.max.toFixed(3)} s | ${r.rssMib?.toFixed(0) ?? '–'} MiB |`),
+    '',
+    `200 gateways / 1 gateway: ${ratioScale.toFixed(2)}×`,
+    '',
+    '## Output size per profile',
+    '',
+    '| profile | bytes |',
+    '|---|---|',
+    ...sizes.map((s) => `| ${s.profile} | ${s.bytes} |`),
+    '',
+    '## Chart render',
+    '',
+    chart ? 'charts/istio exists but its render benchmark is not wired in yet.' : 'Not measured: the Helm chart (charts/istio) does not exist yet.',
+    '',
+    '## Targets',
+    '',
+    '| target | value | status |',
+    '|---|---|---|',
+    `| full synth through the project entry point ≤ 3× baseline | ${ratioEntry.toFixed(2)}× | ${verdict(ratioEntry <= 3)} |`,
+    `| full synth through npx cdk8s synth ≤ 1.5 s | ${viaNpx.median.toFixed(3)} s (${viaCli.median.toFixed(3)} s with --no-check-upgrade) | ${verdict(viaNpx.median <= 1.5)} |`,
+    `| 200 gateways ≤ 5× the 1-gateway time | ${ratioScale.toFixed(2)}× | ${verdict(ratioScale <= 5)} |`,
+    `| peak RSS ≤ 250 MB | ${peakRss.toFixed(0)} MiB | ${verdict(peakRss * 1.048576 <= 250)} |`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);
+  process.stdout.write(`\n${report}`);
+}
+
+try {
+  main();
+} finally {
+  fs.rmSync(WORK, { recursive: true, force: true });
+}
