@@ -12,8 +12,10 @@
  *
  * The templates below are written for the istio-pack values shape (`InjectionValues`), not for the
  * upstream Helm values layout. They reproduce the behaviour of upstream 1.30's `sidecar` and
- * `gateway` templates for the settings istio-pack models; upstream knobs that istio-pack does not
- * model are rendered with the upstream chart defaults.
+ * `gateway` injection templates, and of the `kube-gateway` and `waypoint` templates that istiod's
+ * Gateway API deployment controller renders from the same `config` key, for the settings istio-pack
+ * models; upstream knobs that istio-pack does not model are rendered with the upstream chart
+ * defaults.
  *
  * The template text is data for istiod: nothing here is evaluated by TypeScript.
  */
@@ -793,6 +795,515 @@ spec:
 {{- end }}
 `;
 
+// ---------------------------------------------------------------------------------------------
+// Templates of istiod's Gateway API deployment controller.
+//
+// istiod renders these itself (pilot/pkg/config/kube/gatewaycommon, deploymentcontroller.go) for
+// every Gateway of a class it manages, with the same parsed templates and function map as the
+// injection webhook but with different data (istiod's `derivedInput`): the Gateway itself
+// embedded (`.Name`, `.Namespace`, `.UID`, `.ObjectMeta`, `.Spec`), `.GatewayClass`,
+// `.DeploymentName`, `.ServiceAccount`, `.Ports` (Service ports: the status port 15021, then one
+// per distinct listener port, appProtocol = lower-cased listener protocol), `.ServiceType`,
+// `.ClusterID`, `.KubeVersion` (e.g. 130), `.Revision`, `.ProxyUID`/`.ProxyGID`,
+// `.InfrastructureLabels`/`.InfrastructureAnnotations` (spec.infrastructure, else the Gateway's
+// own labels/annotations), `.GatewayNameLabel`, `.ControllerLabel`, `.ProxyImage`,
+// `.ProxyConfig`, `.MeshConfig` and `.Values` (the `values` key, i.e. the istio-pack model).
+//
+// The output is a multi-document YAML stream. istiod splits it on `---`, server-side applies the
+// ServiceAccount, Deployment and Service (each must live in the Gateway's namespace and be named
+// `.DeploymentName`/`.ServiceAccount`), and drops the HorizontalPodAutoscaler and
+// PodDisruptionBudget unless a GatewayClass-defaults or parametersRef ConfigMap overlays them.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Annotations of the Gateway that istiod's own templates never copy onto the generated objects:
+ * kubectl's last-applied state, the name/service-account overrides and istiod's ownership marker.
+ */
+const GATEWAY_PREAMBLE_SKIPPED_ANNOTATIONS: readonly string[] = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'gateway.istio.io/name-override',
+  'gateway.istio.io/service-account',
+  'gateway.istio.io/controller-version',
+];
+
+/**
+ * Variables and helper shared by the deployment-controller templates.
+ * `managedLabelExpr` is the template expression giving the `gateway.istio.io/managed` label value.
+ */
+function gatewayPreamble(managedLabelExpr: string): string {
+  const skipped = GATEWAY_PREAMBLE_SKIPPED_ANNOTATIONS.map((a) => `"${a}"`).join(' ');
+  return `{{- define "istio-pack.gateway-owner" }}
+  ownerReferences:
+  - apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    name: {{ quote .Name }}
+    uid: {{ quote .UID }}
+{{- end }}
+{{- $infraAnnotations := omit .InfrastructureAnnotations ${skipped} }}
+{{- $objectLabels := mergeMaps .InfrastructureLabels (strdict "gateway.networking.k8s.io/gateway-name" .Name "gateway.networking.k8s.io/gateway-class-name" .GatewayClass) }}
+{{- $managedLabels := mergeMaps $objectLabels (strdict "gateway.istio.io/managed" ${managedLabelExpr}) }}
+{{- $podAnnotations := mergeMaps $infraAnnotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/path" "/stats/prometheus" "prometheus.io/port" "15020" "prometheus.io/scrape" "true") }}
+{{- $proxy := .Values.sidecarInjection.proxy }}
+{{- $agentLog := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" "default:info" }}
+{{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain .Values.mesh.trustDomain }}
+{{- $network := valueOrDefault (index .InfrastructureLabels "topology.istio.io/network") .Values.global.network }}
+{{- $customImage := annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" }}
+`;
+}
+
+/** The ServiceAccount document (owned by the Gateway on Kubernetes 1.28+, as upstream). */
+const GATEWAY_SERVICE_ACCOUNT_DOCUMENT = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ quote .ServiceAccount }}
+  namespace: {{ quote .Namespace }}
+  annotations: {{ toJsonMap $infraAnnotations }}
+  labels: {{ toJsonMap $objectLabels }}
+{{- if ge .KubeVersion 128 }}
+{{- template "istio-pack.gateway-owner" . }}
+{{- end }}
+`;
+
+/** Metadata of the Deployment document, labelled as managed by `$managedLabels`. */
+const GATEWAY_DEPLOYMENT_METADATA = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ quote .DeploymentName }}
+  namespace: {{ quote .Namespace }}
+  annotations: {{ toJsonMap $infraAnnotations }}
+  labels: {{ toJsonMap $managedLabels }}
+{{- template "istio-pack.gateway-owner" . }}
+spec:
+  selector:
+    matchLabels:
+      {{ quote .GatewayNameLabel }}: {{ quote .Name }}
+`;
+
+/** The first lines of the `istio-proxy` container: name, ports and image. */
+const GATEWAY_PROXY_CONTAINER_HEAD = `      - name: istio-proxy
+        image: {{ if contains "/" $customImage }}{{ quote $customImage }}{{ else }}{{ quote .ProxyImage }}{{ end }}
+{{- with .Values.global.imagePullPolicy }}
+        imagePullPolicy: {{ quote . }}
+{{- end }}
+        ports:
+        - name: metrics
+          containerPort: 15020
+          protocol: TCP
+        - name: status-port
+          containerPort: 15021
+          protocol: TCP
+        - name: http-envoy-prom
+          containerPort: 15090
+          protocol: TCP
+`;
+
+/** The proxy log-level arguments (Gateway annotations win over the values). */
+const GATEWAY_PROXY_LOG_ARGS = `        - {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
+        - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel) | quote }}
+        - {{ printf "--log_output_level=%s" $agentLog | quote }}
+{{- if .Values.global.logAsJson }}
+        - --log_as_json
+{{- end }}
+`;
+
+/** pilot-agent's certificate settings and the downward-API environment of the proxy. */
+const GATEWAY_PROXY_POD_ENV = `        - name: PILOT_CERT_PROVIDER
+          value: istiod
+        - name: CA_ADDR
+          value: {{ printf "istiod%s.%s.svc:15012" (ternary (printf "-%s" .Values.global.revision) "" (ne .Values.global.revision "")) .Values.global.istioNamespace | quote }}
+        - name: POD_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.name
+        - name: POD_NAMESPACE
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.namespace
+        - name: INSTANCE_IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.podIP
+        - name: SERVICE_ACCOUNT
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.serviceAccountName
+        - name: HOST_IP
+          valueFrom:
+            fieldRef:
+              fieldPath: status.hostIP
+        - name: ISTIO_CPU_LIMIT
+          valueFrom:
+            resourceFieldRef:
+              resource: limits.cpu
+              divisor: "1"
+        - name: PROXY_CONFIG
+          value: {{ protoToJSON .ProxyConfig | quote }}
+`;
+
+/** Go runtime limits taken from the container's own resource limits. */
+const GATEWAY_PROXY_GO_ENV = `        - name: GOMEMLIMIT
+          valueFrom:
+            resourceFieldRef:
+              resource: limits.memory
+              divisor: "1"
+        - name: GOMAXPROCS
+          valueFrom:
+            resourceFieldRef:
+              resource: limits.cpu
+              divisor: "1"
+`;
+
+/** `.ProxyConfig.ProxyMetadata` as environment variables. */
+const GATEWAY_PROXY_METADATA_ENV = `{{- range $key, $value := .ProxyConfig.ProxyMetadata }}
+        - name: {{ quote $key }}
+          value: {{ quote $value }}
+{{- end }}
+`;
+
+/** Workload identity: owner, mesh ID (global.meshId, else the trust domain) and trust domain. */
+const GATEWAY_PROXY_IDENTITY_ENV = `        - name: ISTIO_META_WORKLOAD_NAME
+          value: {{ quote .DeploymentName }}
+        - name: ISTIO_META_OWNER
+          value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
+{{- with .Values.global.meshId | default $trustDomain }}
+        - name: ISTIO_META_MESH_ID
+          value: {{ quote . }}
+{{- end }}
+{{- with $trustDomain }}
+        - name: TRUST_DOMAIN
+          value: {{ quote . }}
+{{- end }}
+`;
+
+/** Startup and readiness probes on pilot-agent's readiness endpoint. */
+const GATEWAY_PROXY_PROBES = `        startupProbe:
+          httpGet:
+            path: /healthz/ready
+            port: 15021
+            scheme: HTTP
+          initialDelaySeconds: 1
+          periodSeconds: 1
+          timeoutSeconds: 1
+          successThreshold: 1
+          failureThreshold: 30
+        readinessProbe:
+          httpGet:
+            path: /healthz/ready
+            port: 15021
+            scheme: HTTP
+          initialDelaySeconds: 0
+          periodSeconds: 15
+          timeoutSeconds: 1
+          successThreshold: 1
+          failureThreshold: 4
+`;
+
+/** The hardened container securityContext of both proxies; `extra` adds lines at the end. */
+function gatewayProxySecurityContext(extra: string): string {
+  return `        securityContext:
+          allowPrivilegeEscalation: false
+          privileged: false
+          capabilities:
+            drop:
+            - ALL
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+          runAsUser: {{ .ProxyUID | default 1337 }}
+          runAsGroup: {{ .ProxyGID | default 1337 }}
+${extra}`;
+}
+
+/** Pod volumes shared by both proxies (after the proxy-specific socket and certificate volumes). */
+const GATEWAY_COMMON_VOLUMES = `      - name: istio-envoy
+        emptyDir:
+          medium: Memory
+      - name: istio-data
+        emptyDir: {}
+      - name: istio-podinfo
+        downwardAPI:
+          items:
+          - path: labels
+            fieldRef:
+              fieldPath: metadata.labels
+          - path: annotations
+            fieldRef:
+              fieldPath: metadata.annotations
+      - name: istio-token
+        projected:
+          sources:
+          - serviceAccountToken:
+              audience: istio-ca
+              expirationSeconds: 43200
+              path: istio-token
+      - name: istiod-ca-cert
+        configMap:
+          name: istio-ca-root-cert
+{{- with .Values.global.imagePullSecrets }}
+      imagePullSecrets:
+{{- range . }}
+      - name: {{ quote . }}
+{{- end }}
+{{- end }}
+`;
+
+/**
+ * The Service, HorizontalPodAutoscaler and PodDisruptionBudget documents.
+ * `annotationsExpr` is the template expression of the Service's annotation map.
+ */
+function gatewayServiceAndScalingDocuments(annotationsExpr: string): string {
+  return `---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ quote .DeploymentName }}
+  namespace: {{ quote .Namespace }}
+  annotations: {{ toJsonMap ${annotationsExpr} }}
+  labels: {{ toJsonMap $objectLabels }}
+{{- template "istio-pack.gateway-owner" . }}
+spec:
+  type: {{ quote .ServiceType }}
+  ipFamilyPolicy: PreferDualStack
+  selector:
+    {{ quote .GatewayNameLabel }}: {{ quote .Name }}
+  ports:
+{{- range .Ports }}
+  - name: {{ quote .Name }}
+    port: {{ .Port }}
+    protocol: TCP
+{{- with .AppProtocol }}
+    appProtocol: "{{ . }}"
+{{- end }}
+{{- end }}
+{{- if and .Spec.Addresses (eq .ServiceType "LoadBalancer") }}
+  loadBalancerIP: {{ (index .Spec.Addresses 0).Value | quote }}
+{{- end }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ quote .DeploymentName }}
+  namespace: {{ quote .Namespace }}
+  annotations: {{ toJsonMap $infraAnnotations }}
+  labels: {{ toJsonMap $objectLabels }}
+{{- template "istio-pack.gateway-owner" . }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ quote .DeploymentName }}
+  maxReplicas: 1
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ quote .DeploymentName }}
+  namespace: {{ quote .Namespace }}
+  annotations: {{ toJsonMap $infraAnnotations }}
+  labels: {{ toJsonMap $objectLabels }}
+{{- template "istio-pack.gateway-owner" . }}
+spec:
+  selector:
+    matchLabels:
+      {{ quote .GatewayNameLabel }}: {{ quote .Name }}
+`;
+}
+
+/**
+ * Deployment-controller template named `kube-gateway`, used by istiod for Gateway API `Gateway`s of
+ * its default class `istio` (controller `istio.io/gateway-controller`; the class and controller names
+ * are istiod's defaults). Without it, istiod logs `no "kube-gateway" template defined` and deploys
+ * nothing for such a Gateway.
+ *
+ * Renders, in the Gateway's namespace and owned by it:
+ * - ServiceAccount `.ServiceAccount` (`<gateway>-istio` unless annotated
+ *   `gateway.istio.io/service-account`);
+ * - Deployment `.DeploymentName` (`<gateway>-istio` unless annotated `gateway.istio.io/name-override`)
+ *   selecting `gateway.networking.k8s.io/gateway-name: <gateway>`; its pod runs one `istio-proxy`
+ *   container in router mode (`proxy router`) with the proxy image, the injection values' proxy
+ *   resources and log levels, ports 15020/15021/15090, startup and readiness probes on 15021 and
+ *   the hardened securityContext (uid/gid `.ProxyUID`/`.ProxyGID`, 1337 by default, non-root,
+ *   read-only root filesystem, all capabilities dropped); the pod may bind low ports
+ *   (`net.ipv4.ip_unprivileged_port_start=0`) and uses the RuntimeDefault seccomp profile (upstream's
+ *   opt-in `gateways.seccompProfile`, on here as part of the istio-pack baseline);
+ * - Service `.DeploymentName` of type `.ServiceType` (LoadBalancer unless annotated
+ *   `networking.istio.io/service-type`) with `.Ports`, and `loadBalancerIP` from the Gateway's first
+ *   address when it is a LoadBalancer;
+ * - a HorizontalPodAutoscaler and a PodDisruptionBudget, which istiod applies only when a ConfigMap
+ *   overlays them, as upstream.
+ *
+ * The Gateway's infrastructure labels and annotations are copied onto every object; pod annotations
+ * add `istio.io/rev` and the Prometheus scrape hints for port 15020.
+ */
+export const KUBE_GATEWAY_TEMPLATE: string = `${gatewayPreamble('"istio.io-gateway-controller"')}${GATEWAY_SERVICE_ACCOUNT_DOCUMENT}${GATEWAY_DEPLOYMENT_METADATA}  template:
+    metadata:
+      annotations: {{ toJsonMap $podAnnotations }}
+      labels: {{ toJsonMap (mergeMaps (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") $managedLabels) }}
+    spec:
+      serviceAccountName: {{ quote .ServiceAccount }}
+      securityContext:
+        sysctls:
+        - name: net.ipv4.ip_unprivileged_port_start
+          value: "0"
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+${GATEWAY_PROXY_CONTAINER_HEAD}        args:
+        - proxy
+        - router
+        - --domain
+        - $(POD_NAMESPACE).svc.cluster.local
+${GATEWAY_PROXY_LOG_ARGS}        env:
+${GATEWAY_PROXY_POD_ENV}        - name: ISTIO_META_POD_PORTS
+          value: "[]"
+        - name: ISTIO_META_APP_CONTAINERS
+          value: ""
+${GATEWAY_PROXY_GO_ENV}        - name: ISTIO_META_CLUSTER_ID
+          value: {{ valueOrDefault .Values.global.clusterId .ClusterID | quote }}
+        - name: ISTIO_META_NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+        - name: ISTIO_META_INTERCEPTION_MODE
+          value: {{ .ProxyConfig.InterceptionMode.String | quote }}
+{{- with $network }}
+        - name: ISTIO_META_NETWORK
+          value: {{ quote . }}
+{{- end }}
+${GATEWAY_PROXY_IDENTITY_ENV}${GATEWAY_PROXY_METADATA_ENV}{{- with index .InfrastructureLabels "topology.istio.io/network" }}
+        - name: ISTIO_META_REQUESTED_NETWORK_VIEW
+          value: {{ quote . }}
+{{- end }}
+{{- $r := $proxy.resources }}
+{{- if or $r.requests.cpu $r.requests.memory $r.limits.cpu $r.limits.memory }}
+        resources:
+{{- if or $r.requests.cpu $r.requests.memory }}
+          requests:
+{{- with $r.requests.cpu }}
+            cpu: {{ quote . }}
+{{- end }}
+{{- with $r.requests.memory }}
+            memory: {{ quote . }}
+{{- end }}
+{{- end }}
+{{- if or $r.limits.cpu $r.limits.memory }}
+          limits:
+{{- with $r.limits.cpu }}
+            cpu: {{ quote . }}
+{{- end }}
+{{- with $r.limits.memory }}
+            memory: {{ quote . }}
+{{- end }}
+{{- end }}
+{{- end }}
+${gatewayProxySecurityContext('')}${GATEWAY_PROXY_PROBES}        volumeMounts:
+        - name: workload-socket
+          mountPath: /var/run/secrets/workload-spiffe-uds
+        - name: credential-socket
+          mountPath: /var/run/secrets/credential-uds
+        - name: workload-certs
+          mountPath: /var/run/secrets/workload-spiffe-credentials
+        - name: istiod-ca-cert
+          mountPath: /var/run/secrets/istio
+        - name: istio-data
+          mountPath: /var/lib/istio/data
+        - name: istio-envoy
+          mountPath: /etc/istio/proxy
+        - name: istio-token
+          mountPath: /var/run/secrets/tokens
+        - name: istio-podinfo
+          mountPath: /etc/istio/pod
+      volumes:
+      - name: workload-socket
+        emptyDir: {}
+      - name: credential-socket
+        emptyDir: {}
+      - name: workload-certs
+        emptyDir: {}
+${GATEWAY_COMMON_VOLUMES}${gatewayServiceAndScalingDocuments('$infraAnnotations')}`;
+
+/**
+ * Deployment-controller template named `waypoint`, used by istiod for ambient waypoints (class
+ * `istio-waypoint`, controller `istio.io/mesh-controller`) and, with ambient multi-network, for
+ * east-west gateways (class `istio-east-west`). istiod registers those classes only when it runs
+ * with `PILOT_ENABLE_AMBIENT=true`; the template is carried regardless, as upstream does.
+ *
+ * Renders, named after the Gateway (no class suffix) and owned by it: a ServiceAccount; a Deployment
+ * whose pod (labelled `istio.io/dataplane-mode: none`, so ztunnel does not capture the waypoint
+ * itself) runs `istio-proxy` in waypoint mode (`proxy waypoint --serviceCluster
+ * <service account>.<namespace>`) with upstream's default waypoint resources (requests 100m/128Mi,
+ * limits 2 CPUs/1Gi; istio-pack does not model them), probes on 15021 and the hardened
+ * securityContext with the RuntimeDefault seccomp profile; a ClusterIP Service (unless annotated
+ * `networking.istio.io/service-type`) with `.Ports` (15021 and the HBONE listener, usually 15008)
+ * and `networking.istio.io/traffic-distribution: PreferClose` unless the Gateway sets it; and the
+ * overlay-only HorizontalPodAutoscaler and PodDisruptionBudget.
+ *
+ * `gateway.istio.io/managed` is `.ControllerLabel` (`istio.io-mesh-controller` for waypoints). The
+ * proxy's network is the Gateway's `topology.istio.io/network` label (istiod defaults it to
+ * `global.network` for waypoints), else `global.network`.
+ */
+export const WAYPOINT_TEMPLATE: string = `${gatewayPreamble('.ControllerLabel')}${GATEWAY_SERVICE_ACCOUNT_DOCUMENT}${GATEWAY_DEPLOYMENT_METADATA}  template:
+    metadata:
+      annotations: {{ toJsonMap $podAnnotations }}
+      labels: {{ toJsonMap (mergeMaps (strdict "sidecar.istio.io/inject" "false" "istio.io/dataplane-mode" "none" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") $managedLabels) }}
+    spec:
+      serviceAccountName: {{ quote .ServiceAccount }}
+      containers:
+${GATEWAY_PROXY_CONTAINER_HEAD}        args:
+        - proxy
+        - waypoint
+        - --domain
+        - $(POD_NAMESPACE).svc.cluster.local
+        - --serviceCluster
+        - {{ printf "%s.$(POD_NAMESPACE)" .ServiceAccount | quote }}
+${GATEWAY_PROXY_LOG_ARGS}        env:
+        - name: ISTIO_META_SERVICE_ACCOUNT
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.serviceAccountName
+        - name: ISTIO_META_NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+${GATEWAY_PROXY_POD_ENV}${GATEWAY_PROXY_METADATA_ENV}${GATEWAY_PROXY_GO_ENV}        - name: ISTIO_META_CLUSTER_ID
+          value: {{ valueOrDefault .Values.global.clusterId "Kubernetes" | quote }}
+{{- with $network }}
+        - name: ISTIO_META_NETWORK
+          value: {{ quote . }}
+{{- if eq $.ControllerLabel "istio.io-eastwest-controller" }}
+        - name: ISTIO_META_REQUESTED_NETWORK_VIEW
+          value: {{ quote . }}
+{{- end }}
+{{- end }}
+        - name: ISTIO_META_INTERCEPTION_MODE
+          value: REDIRECT
+${GATEWAY_PROXY_IDENTITY_ENV}        resources:
+          requests:
+            cpu: 100m
+            memory: 128Mi
+          limits:
+            cpu: "2"
+            memory: 1Gi
+${gatewayProxySecurityContext(`          seccompProfile:
+            type: RuntimeDefault
+`)}${GATEWAY_PROXY_PROBES}        volumeMounts:
+        - name: workload-socket
+          mountPath: /var/run/secrets/workload-spiffe-uds
+        - name: istiod-ca-cert
+          mountPath: /var/run/secrets/istio
+        - name: istio-data
+          mountPath: /var/lib/istio/data
+        - name: istio-envoy
+          mountPath: /etc/istio/proxy
+        - name: istio-token
+          mountPath: /var/run/secrets/tokens
+        - name: istio-podinfo
+          mountPath: /etc/istio/pod
+      volumes:
+      - name: workload-socket
+        emptyDir: {}
+${GATEWAY_COMMON_VOLUMES}${gatewayServiceAndScalingDocuments('(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $infraAnnotations)')}`;
+
 /** A JSON value, as emitted into the `values` key. */
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
@@ -818,7 +1329,10 @@ function sortKeysDeep(value: Json): Json {
  * `policy` is `enabled` when `sidecarInjection.autoInjection` is true (pods are injected unless they
  * opt out), `disabled` otherwise (only pods labelled `sidecar.istio.io/inject: "true"` are).
  * The selectors and `injectedAnnotations` are empty, as in the upstream chart defaults; the
- * `templates` map carries `sidecar` and `gateway`. The output is deterministic.
+ * `templates` map carries the injection templates `sidecar` and `gateway` and the deployment-controller
+ * templates `kube-gateway` (Gateway API class `istio`) and `waypoint` (ambient waypoints). The
+ * `agentgateway` template is not carried: istiod 1.30 only registers its class with
+ * `PILOT_ENABLE_AGENTGATEWAY=true`, which istio-pack does not set. The output is deterministic.
  */
 export function buildInjectorConfig(v: InjectionValues): string {
   const config = {
@@ -828,8 +1342,10 @@ export function buildInjectorConfig(v: InjectionValues): string {
     neverInjectSelector: [],
     injectedAnnotations: {},
     templates: {
-      sidecar: SIDECAR_TEMPLATE,
-      gateway: GATEWAY_TEMPLATE,
+      'sidecar': SIDECAR_TEMPLATE,
+      'gateway': GATEWAY_TEMPLATE,
+      'kube-gateway': KUBE_GATEWAY_TEMPLATE,
+      'waypoint': WAYPOINT_TEMPLATE,
     },
   };
   return yaml.dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });

@@ -1,0 +1,190 @@
+import { loadAll } from 'js-yaml';
+import { renderProfile } from '../src/outputs/render-profile';
+import { builtinProfile } from '../src/profiles/builtin-profiles';
+import {
+  AdoptionFact,
+  AdoptionProfile,
+  ISTIOCTL_ADOPTION_FACTS,
+  ISTIOCTL_REMOVED_ON_ADOPTION,
+  ServicePortFact,
+  SubjectFact,
+} from './fixtures/istioctl-1.30.3-adoption';
+
+/**
+ * In-place adoption of an `istioctl install`-ed Istio 1.30.3 cluster: for every object such a cluster holds
+ * (fixture `istioctl-1.30.3-adoption.ts`), istio-pack's same-named profile must render the same object
+ * (API group, kind, namespace, name) with the same immutable selectors, selector-relevant pod labels,
+ * Service selectors/type/ports, container ports, webhook names, RBAC roleRefs/subjects and HPA targets.
+ */
+
+const PROFILES: readonly AdoptionProfile[] = ['default', 'demo'];
+
+type K8sObject = Record<string, any>;
+
+const rendered = new Map<AdoptionProfile, K8sObject[]>();
+
+/** Renders a built-in profile once and returns every object of the manifest files its kustomization lists. */
+function objectsOf(profileName: AdoptionProfile): K8sObject[] {
+  const cached = rendered.get(profileName);
+  if (cached) return cached;
+  const profile = builtinProfile(profileName);
+  if (!profile) throw new Error(`no built-in profile ${profileName}`);
+  const { files } = renderProfile(profile);
+  const kustomization = loadAll(files.get('kustomization.yaml') ?? '')[0] as K8sObject;
+  const objects: K8sObject[] = [];
+  for (const file of kustomization.resources as string[]) {
+    const content = files.get(file);
+    if (content === undefined) throw new Error(`kustomization lists ${file}, which was not rendered`);
+    for (const doc of loadAll(content)) if (doc) objects.push(doc as K8sObject);
+  }
+  rendered.set(profileName, objects);
+  return objects;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+function keyOfObject(o: K8sObject): string {
+  return `${groupOf(o.apiVersion)}|${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name}`;
+}
+
+function keyOfFact(f: Pick<AdoptionFact, 'apiGroup' | 'kind' | 'namespace' | 'name'>): string {
+  return `${f.apiGroup}|${f.kind}|${f.namespace ?? ''}|${f.name}`;
+}
+
+function label(o: { kind: string; name: string; namespace?: string }): string {
+  return o.namespace ? `${o.kind}/${o.namespace}/${o.name}` : `${o.kind}/${o.name}`;
+}
+
+/** Service ports as the API server stores them: targetPort defaults to port, protocol to TCP. */
+function effectiveServicePorts(ports: ReadonlyArray<Record<string, any>> | undefined): ServicePortFact[] {
+  return (ports ?? []).map((p) => ({
+    name: p.name,
+    port: p.port,
+    targetPort: p.targetPort ?? p.port,
+    protocol: p.protocol ?? 'TCP',
+  }));
+}
+
+/** Container ports of all containers as sorted `port/protocol/name` strings (a set comparison). */
+function containerPortSet(ports: ReadonlyArray<Record<string, any>>): string[] {
+  return ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}/${p.name ?? ''}`).sort();
+}
+
+/** Binding subjects with the effective namespace (a RoleBinding subject without one means the binding's). */
+function effectiveSubjects(binding: K8sObject): SubjectFact[] {
+  return (binding.subjects ?? []).map((s: Record<string, any>) => ({
+    kind: s.kind,
+    name: s.name,
+    namespace: s.namespace ?? binding.metadata?.namespace,
+  }));
+}
+
+const rows: Array<[string, AdoptionProfile, AdoptionFact]> = PROFILES.flatMap((profile) =>
+  ISTIOCTL_ADOPTION_FACTS[profile].map((fact): [string, AdoptionProfile, AdoptionFact] => [
+    `${profile} ${fact.kind}/${fact.name}`,
+    profile,
+    fact,
+  ]));
+
+describe('adoption of an istioctl install (Istio 1.30.3)', () => {
+  test('the fact table names every object once per profile', () => {
+    // GIVEN
+    const duplicates: string[] = [];
+
+    // WHEN
+    for (const profile of PROFILES) {
+      const keys = ISTIOCTL_ADOPTION_FACTS[profile].map(keyOfFact);
+      duplicates.push(...keys.filter((key, i) => keys.indexOf(key) !== i).map((key) => `${profile} ${key}`));
+    }
+
+    // THEN
+    expect(duplicates).toEqual([]);
+    expect(new Set(rows.map(([title]) => title)).size).toBe(rows.length);
+  });
+
+  test.each(rows)('%s', (_title, profile, fact) => {
+    // GIVEN the object an istioctl-installed cluster holds
+    const expectedKey = keyOfFact(fact);
+
+    // WHEN istio-pack renders the same profile
+    const objects = objectsOf(profile);
+    const matches = objects.filter((o) => keyOfObject(o) === expectedKey);
+
+    // THEN the object exists exactly once with the same group, kind, namespace and name
+    expect(matches.map(keyOfObject)).toEqual([expectedKey]);
+    const obj = matches[0];
+
+    // AND the immutable Deployment selector is identical
+    if (fact.selector) expect(obj.spec?.selector).toEqual({ matchLabels: fact.selector });
+
+    // AND the pod template carries the selector-relevant labels with the same values
+    if (fact.podLabels) expect(obj.spec?.template?.metadata?.labels ?? {}).toEqual(expect.objectContaining(fact.podLabels));
+
+    // AND the Service selects the same pods, with the same type and ports (name, port, targetPort, protocol)
+    if (fact.serviceSelector) expect(obj.spec?.selector).toEqual(fact.serviceSelector);
+    if (fact.serviceType) expect(obj.spec?.type ?? 'ClusterIP').toBe(fact.serviceType);
+    if (fact.servicePorts) expect(effectiveServicePorts(obj.spec?.ports)).toEqual(fact.servicePorts);
+
+    // AND the containers expose the same ports
+    if (fact.containerPorts) {
+      const containers: Array<Record<string, any>> = obj.spec?.template?.spec?.containers ?? [];
+      const ours = containers.flatMap((c) => c.ports ?? []);
+      expect(containerPortSet(ours)).toEqual(containerPortSet(fact.containerPorts));
+    }
+
+    // AND the webhook configuration has the same webhooks
+    if (fact.webhooks) expect((obj.webhooks ?? []).map((w: Record<string, any>) => w.name)).toEqual(fact.webhooks);
+
+    // AND bindings keep their immutable roleRef and their subjects
+    if (fact.roleRef) {
+      expect(obj.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: fact.roleRef.kind, name: fact.roleRef.name });
+    }
+    if (fact.subjects) expect(effectiveSubjects(obj)).toEqual(fact.subjects);
+
+    // AND the autoscaler scales the same workload
+    if (fact.scaleTargetRef) {
+      expect({ kind: obj.spec?.scaleTargetRef?.kind, name: obj.spec?.scaleTargetRef?.name }).toEqual(fact.scaleTargetRef);
+    }
+  });
+
+  test('informational: objects rendered beyond what istioctl creates', () => {
+    // GIVEN the objects of an istioctl-installed cluster, and the subset `istioctl manifest generate` prints
+    const extras: Record<string, { beyondInstalledCluster: string[]; beyondManifestGenerate: string[] }> = {};
+
+    // WHEN comparing each rendered profile with them
+    for (const profile of PROFILES) {
+      const facts = ISTIOCTL_ADOPTION_FACTS[profile];
+      const installed = new Set(facts.map(keyOfFact));
+      const generated = new Set(facts.filter((f) => f.origin === 'manifest-generate').map(keyOfFact));
+      const ours = objectsOf(profile).map((o) => ({
+        key: keyOfObject(o),
+        label: label({ kind: o.kind, name: o.metadata?.name, namespace: o.metadata?.namespace }),
+      }));
+      extras[profile] = {
+        beyondInstalledCluster: ours.filter((o) => !installed.has(o.key)).map((o) => o.label).sort(),
+        beyondManifestGenerate: ours.filter((o) => !generated.has(o.key)).map((o) => o.label).sort(),
+      };
+    }
+
+    // THEN the extras are exactly these (change the expectation deliberately when the set changes)
+    const outOfBandOnly = ['Namespace/istio-system', 'ValidatingWebhookConfiguration/istiod-default-validator'];
+    expect(extras).toEqual({
+      default: { beyondInstalledCluster: [], beyondManifestGenerate: outOfBandOnly },
+      demo: { beyondInstalledCluster: [], beyondManifestGenerate: outOfBandOnly },
+    });
+  });
+});
+
+describe('objects removed when adopting an istioctl installation', () => {
+  test.each(PROFILES.flatMap((profile) => ISTIOCTL_REMOVED_ON_ADOPTION.map((fact) => [profile, `${fact.kind}/${fact.name}`, fact] as const)))(
+    '%s does not render the istioctl-only %s', (profile, _name, fact) => {
+      // WHEN
+      const keys = objectsOf(profile).map(keyOfObject);
+
+      // THEN the README's adoption step deletes them, and nothing of ours recreates them
+      expect(keys).not.toContain(keyOfFact(fact));
+    },
+  );
+});
