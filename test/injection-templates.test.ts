@@ -10,11 +10,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import {
   GATEWAY_TEMPLATE,
   InjectionValues,
+  KUBE_GATEWAY_TEMPLATE,
   SIDECAR_TEMPLATE,
+  WAYPOINT_TEMPLATE,
   buildInjectorConfig,
   buildInjectorValues,
 } from '../src/components/injection-templates';
@@ -321,7 +328,7 @@ afterAll(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('buildInjectorConfig', () => {
-  test('is loadable by the injector and carries both templates verbatim', () => {
+  test('is loadable by the injector and carries every template verbatim', () => {
     // GIVEN the default values
     const values = defaultValues();
 
@@ -333,13 +340,17 @@ describe('buildInjectorConfig', () => {
     // THEN every template parses, the policy is enabled and the selectors are empty
     expect(summary.policy).toBe('enabled');
     expect(summary.defaultTemplates).toEqual(['sidecar']);
-    expect(summary.templates).toEqual(['gateway', 'sidecar']);
+    expect(summary.templates).toEqual(['gateway', 'kube-gateway', 'sidecar', 'waypoint']);
     expect(summary.alwaysInjectSelector).toEqual([]);
     expect(summary.neverInjectSelector).toEqual([]);
     expect(summary.injectedAnnotations).toEqual({});
     // AND the YAML round-trips the template text exactly, as block scalars
     expect(parsed.templates.sidecar).toBe(SIDECAR_TEMPLATE);
     expect(parsed.templates.gateway).toBe(GATEWAY_TEMPLATE);
+    expect(parsed.templates['kube-gateway']).toBe(KUBE_GATEWAY_TEMPLATE);
+    expect(parsed.templates.waypoint).toBe(WAYPOINT_TEMPLATE);
+    // AND no agentgateway template: its class is off by default in istiod 1.30
+    expect(Object.keys(parsed.templates)).toEqual(['sidecar', 'gateway', 'kube-gateway', 'waypoint']);
     expect(text).toContain('  sidecar: |\n');
     // AND the output is deterministic
     expect(buildInjectorConfig(defaultValues())).toBe(text);
@@ -759,5 +770,571 @@ describe('gateway template', () => {
       spec: { containers: [proxy] as never, volumes: overlay.spec.volumes as never, securityContext: overlay.spec.securityContext as never },
     });
     expect(() => merged.validate()).not.toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deployment-controller templates (kube-gateway, waypoint).
+// ---------------------------------------------------------------------------------------------
+
+interface OwnerReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+interface ObjectMeta {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly ownerReferences?: readonly OwnerReference[];
+}
+
+interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol?: string;
+  readonly appProtocol?: string;
+}
+
+interface RenderedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+  readonly spec: Record<string, any>;
+}
+
+interface GatewayPodSpec {
+  readonly serviceAccountName: string;
+  readonly securityContext?: Record<string, unknown>;
+  readonly initContainers?: readonly Container[];
+  readonly containers: readonly (Container & { readonly ports: readonly object[] })[];
+  readonly volumes: readonly Volume[];
+  readonly imagePullSecrets?: readonly { readonly name: string }[];
+}
+
+interface GatewayDeployment extends RenderedObject {
+  readonly spec: {
+    readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+    readonly template: {
+      readonly metadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
+      readonly spec: GatewayPodSpec;
+    };
+  };
+}
+
+interface GatewayService extends RenderedObject {
+  readonly spec: {
+    readonly type: string;
+    readonly ipFamilyPolicy: string;
+    readonly selector: Readonly<Record<string, string>>;
+    readonly ports: readonly ServicePort[];
+    readonly loadBalancerIP?: string;
+  };
+}
+
+/** What inject-render reports for a `deployment` request (see DeploymentResult in main.go). */
+interface DeploymentResult {
+  readonly template: string;
+  readonly deploymentName: string;
+  readonly serviceAccount: string;
+  readonly serviceType: string;
+  readonly rendered: string;
+  readonly objects: readonly {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly namespace: string;
+    readonly action: 'apply' | 'drop';
+    readonly managedBy?: string;
+  }[];
+}
+
+interface RenderedGateway {
+  readonly result: DeploymentResult;
+  readonly documents: readonly RenderedObject[];
+  readonly serviceAccount: RenderedObject;
+  readonly deployment: GatewayDeployment;
+  readonly proxy: Container & { readonly ports: readonly object[] };
+  readonly service: GatewayService;
+  readonly hpa: RenderedObject;
+  readonly pdb: RenderedObject;
+}
+
+interface GatewayResource {
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly uid: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly spec: {
+    readonly gatewayClassName: string;
+    readonly listeners: readonly { readonly name: string; readonly port: number; readonly protocol: string }[];
+    readonly addresses?: readonly { readonly type?: string; readonly value: string }[];
+    readonly infrastructure?: {
+      readonly labels?: Readonly<Record<string, string>>;
+      readonly annotations?: Readonly<Record<string, string>>;
+    };
+  };
+}
+
+/** A Gateway of class `istio` listening on 80 (HTTP) and 443 (HTTPS), as a user would apply it. */
+function webGateway(patch: { readonly annotations?: Record<string, string>; readonly spec?: Partial<GatewayResource['spec']> } = {}): GatewayResource {
+  return {
+    metadata: {
+      name: 'web',
+      namespace: 'shop',
+      uid: '3f0e4a52-8d7c-4c1e-9a55-2d1b6f0c7e11',
+      labels: { team: 'storefront' },
+      annotations: {
+        'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Gateway"}',
+        'gateway.istio.io/controller-version': '5',
+        'example.com/owner': 'shop-team',
+        ...patch.annotations,
+      },
+    },
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP' },
+        { name: 'https', port: 443, protocol: 'HTTPS' },
+      ],
+      ...patch.spec,
+    },
+  };
+}
+
+/** A namespace waypoint as `istioctl waypoint apply` creates it. */
+function waypointGateway(): GatewayResource {
+  return {
+    metadata: {
+      name: 'waypoint',
+      namespace: 'shop',
+      uid: '9b2d7c44-1f3a-4e8b-b0c2-5a6e7d8f9a01',
+      labels: { 'istio.io/waypoint-for': 'service' },
+    },
+    spec: {
+      gatewayClassName: 'istio-waypoint',
+      listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+    },
+  };
+}
+
+/** The TemplateInput fields istiod takes from its environment, shaped like istiod's derivedInput. */
+function controllerData(gateway: GatewayResource, extra: Record<string, unknown> = {}): object {
+  return {
+    Gateway: gateway,
+    KubeVersion: 130,
+    Revision: 'default',
+    ClusterID: 'Kubernetes',
+    ProxyConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' },
+    MeshConfig: { trustDomain: 'cluster.local' },
+    ...extra,
+  };
+}
+
+function onlyObject<T extends RenderedObject>(documents: readonly RenderedObject[], kind: string): T {
+  const found = documents.filter((d) => d.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0] as T;
+}
+
+/**
+ * Renders a Gateway the way istiod's deployment controller does: the class picks the template out of
+ * the generated `config` key, the template data is derived from the Gateway, and every produced
+ * document is parsed with js-yaml.
+ */
+function renderGateway(
+  values: InjectionValues,
+  data: object,
+  options: { readonly ambient?: boolean; readonly config?: string } = {},
+): RenderedGateway {
+  const result = JSON.parse(runRenderer({
+    input: 'deployment',
+    ambient: options.ambient ?? false,
+    config: options.config ?? buildInjectorConfig(values),
+    values: buildInjectorValues(values),
+    data,
+  })) as DeploymentResult;
+  const documents = yaml.loadAll(result.rendered).filter((d) => d !== null && d !== undefined) as RenderedObject[];
+  const deployment = onlyObject<GatewayDeployment>(documents, 'Deployment');
+  return {
+    result,
+    documents,
+    serviceAccount: onlyObject(documents, 'ServiceAccount'),
+    deployment,
+    proxy: container(deployment.spec.template.spec.containers, 'istio-proxy') as Container & { readonly ports: readonly object[] },
+    service: onlyObject<GatewayService>(documents, 'Service'),
+    hpa: onlyObject(documents, 'HorizontalPodAutoscaler'),
+    pdb: onlyObject(documents, 'PodDisruptionBudget'),
+  };
+}
+
+/** Validates every rendered document against its Kubernetes schema (kubernetes-models). */
+function validateGatewayObjects(rendered: RenderedGateway): void {
+  expect(() => new ServiceAccount(rendered.serviceAccount as never).validate()).not.toThrow();
+  expect(() => new Deployment(rendered.deployment as never).validate()).not.toThrow();
+  expect(() => new Service(rendered.service as never).validate()).not.toThrow();
+  expect(() => new HorizontalPodAutoscaler(rendered.hpa as never).validate()).not.toThrow();
+  expect(() => new PodDisruptionBudget(rendered.pdb as never).validate()).not.toThrow();
+  // The API server also requires the Deployment selector to match its pod template, and the Service
+  // must select the gateway pods.
+  const podLabels = rendered.deployment.spec.template.metadata.labels;
+  expect(podLabels).toMatchObject(rendered.deployment.spec.selector.matchLabels);
+  expect(podLabels).toMatchObject(rendered.service.spec.selector);
+  expect(podLabels).toMatchObject(rendered.pdb.spec.selector.matchLabels);
+}
+
+const HARDENED_PROXY_SECURITY = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 1337,
+  runAsGroup: 1337,
+};
+
+const GATEWAY_PROBES = {
+  startupProbe: {
+    httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+    initialDelaySeconds: 1,
+    periodSeconds: 1,
+    timeoutSeconds: 1,
+    successThreshold: 1,
+    failureThreshold: 30,
+  },
+  readinessProbe: {
+    httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+    initialDelaySeconds: 0,
+    periodSeconds: 15,
+    timeoutSeconds: 1,
+    successThreshold: 1,
+    failureThreshold: 4,
+  },
+};
+
+const GATEWAY_CONTAINER_PORTS = [
+  { name: 'metrics', containerPort: 15020, protocol: 'TCP' },
+  { name: 'status-port', containerPort: 15021, protocol: 'TCP' },
+  { name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' },
+];
+
+describe('kube-gateway template', () => {
+  test('deploys a router proxy, its Service and ServiceAccount for a Gateway of class istio', () => {
+    // GIVEN a Gateway of class istio listening on 80 and 443, and the default values
+    const gateway = webGateway();
+
+    // WHEN istiod's deployment controller renders it
+    const rendered = renderGateway(defaultValues(), controllerData(gateway));
+
+    // THEN the class picks kube-gateway and the objects are named <gateway>-<class>
+    expect(rendered.result.template).toBe('kube-gateway');
+    expect(rendered.documents.map((d) => `${d.apiVersion}/${d.kind}`)).toEqual([
+      'v1/ServiceAccount', 'apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
+    ]);
+    expect(rendered.documents.every((d) => d.metadata.name === 'web-istio' && d.metadata.namespace === 'shop')).toBe(true);
+    // AND istiod applies the ServiceAccount, Deployment and Service and drops the overlay-only HPA/PDB
+    expect(rendered.result.objects.map((o) => `${o.kind}:${o.action}`)).toEqual([
+      'ServiceAccount:apply', 'Deployment:apply', 'Service:apply', 'HorizontalPodAutoscaler:drop', 'PodDisruptionBudget:drop',
+    ]);
+    expect(rendered.result.objects.filter((o) => o.action === 'apply').every((o) => o.managedBy === 'istio.io-gateway-controller')).toBe(true);
+
+    // AND every object carries the Gateway's labels, its copyable annotations and an owner reference
+    const objectLabels = {
+      'team': 'storefront',
+      'gateway.networking.k8s.io/gateway-name': 'web',
+      'gateway.networking.k8s.io/gateway-class-name': 'istio',
+    };
+    const owner = [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'web', uid: gateway.metadata.uid }];
+    for (const document of rendered.documents) {
+      expect(document.metadata.annotations).toEqual({ 'example.com/owner': 'shop-team' });
+      expect(document.metadata.ownerReferences).toEqual(owner);
+    }
+    expect(rendered.serviceAccount.metadata.labels).toEqual(objectLabels);
+    expect(rendered.deployment.metadata.labels).toEqual({ ...objectLabels, 'gateway.istio.io/managed': 'istio.io-gateway-controller' });
+
+    // AND the Deployment selects the gateway pods by gateway name
+    const deployment = rendered.deployment;
+    expect(deployment.spec.selector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'web' } });
+    expect(deployment.spec.template.metadata.labels).toEqual({
+      ...objectLabels,
+      'gateway.istio.io/managed': 'istio.io-gateway-controller',
+      'sidecar.istio.io/inject': 'false',
+      'service.istio.io/canonical-name': 'web-istio',
+      'service.istio.io/canonical-revision': 'latest',
+    });
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'example.com/owner': 'shop-team',
+      'istio.io/rev': 'default',
+      'prometheus.io/path': '/stats/prometheus',
+      'prometheus.io/port': '15020',
+      'prometheus.io/scrape': 'true',
+    });
+
+    // AND the pod runs only istio-proxy, may bind 80/443 unprivileged and uses RuntimeDefault seccomp
+    const pod = deployment.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('web-istio');
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.containers.map((c) => c.name)).toEqual(['istio-proxy']);
+    expect(pod.securityContext).toEqual({
+      sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.imagePullSecrets).toBeUndefined();
+
+    // AND istio-proxy runs in router mode with the proxy image, hardened and with the proxy resources
+    const proxy = rendered.proxy;
+    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expect(proxy.imagePullPolicy).toBe('IfNotPresent');
+    expect(proxy.args).toEqual([
+      'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local',
+      '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
+    ]);
+    expect(proxy.ports).toEqual(GATEWAY_CONTAINER_PORTS);
+    expect(proxy.securityContext).toEqual(HARDENED_PROXY_SECURITY);
+    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
+    expect(proxy.startupProbe).toEqual(GATEWAY_PROBES.startupProbe);
+    expect(proxy.readinessProbe).toEqual(GATEWAY_PROBES.readinessProbe);
+    expect(envNames(proxy)).toEqual([
+      'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
+      'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
+      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+      'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+    ]);
+    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
+    expect(JSON.parse(envValue(proxy, 'PROXY_CONFIG') ?? '')).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
+    expect(envValue(proxy, 'ISTIO_META_POD_PORTS')).toBe('[]');
+    expect(envValue(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('');
+    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
+    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('REDIRECT');
+    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('web-istio');
+    expect(envValue(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/shop/deployments/web-istio');
+    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('cluster.local');
+    expect(envValue(proxy, 'TRUST_DOMAIN')).toBe('cluster.local');
+    expect((proxy.volumeMounts ?? []).map((m) => `${m.name}:${m.mountPath}`)).toEqual([
+      'workload-socket:/var/run/secrets/workload-spiffe-uds',
+      'credential-socket:/var/run/secrets/credential-uds',
+      'workload-certs:/var/run/secrets/workload-spiffe-credentials',
+      'istiod-ca-cert:/var/run/secrets/istio',
+      'istio-data:/var/lib/istio/data',
+      'istio-envoy:/etc/istio/proxy',
+      'istio-token:/var/run/secrets/tokens',
+      'istio-podinfo:/etc/istio/pod',
+    ]);
+    const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
+    expect(Object.keys(volumes)).toEqual([
+      'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert',
+    ]);
+    expect(volumes['istio-token']).toEqual({
+      name: 'istio-token',
+      projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] },
+    });
+    expect(volumes['istiod-ca-cert']).toEqual({ name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } });
+
+    // AND the LoadBalancer Service exposes the status port and both listener ports
+    expect(rendered.service.spec).toEqual({
+      type: 'LoadBalancer',
+      ipFamilyPolicy: 'PreferDualStack',
+      selector: { 'gateway.networking.k8s.io/gateway-name': 'web' },
+      ports: [
+        { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' },
+        { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
+        { name: 'https', port: 443, protocol: 'TCP', appProtocol: 'https' },
+      ],
+    });
+    expect(rendered.service.metadata.labels).toEqual(objectLabels);
+
+    // AND the overlay-only scaling objects target the gateway
+    expect(rendered.hpa.spec).toEqual({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-istio' }, maxReplicas: 1 });
+    expect(rendered.pdb.spec).toEqual({ selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'web' } } });
+
+    // AND every object is valid for Kubernetes
+    validateGatewayObjects(rendered);
+  });
+
+  test('follows Gateway annotations, infrastructure metadata and the values', () => {
+    // GIVEN a canary revision with network, mesh ID, JSON logs and pull secrets
+    const values = withValues({
+      global: { revision: 'canary', network: 'net-1', meshId: 'mesh-1', logAsJson: true, imagePullSecrets: ['regcred'], clusterId: 'east' },
+      proxy: { resources: { requests: { cpu: '250m', memory: '' }, limits: { cpu: '', memory: '512Mi' } } },
+    });
+    // AND a Gateway renaming its objects, asking for a ClusterIP Service, a custom image and debug logs,
+    // with infrastructure metadata that replaces its own labels and annotations
+    const gateway = webGateway({
+      annotations: {
+        'gateway.istio.io/name-override': 'edge',
+        'gateway.istio.io/service-account': 'edge-sa',
+        'networking.istio.io/service-type': 'ClusterIP',
+        'sidecar.istio.io/proxyImage': 'registry.example.com/istio/proxyv2:1.30.3-patched',
+        'sidecar.istio.io/logLevel': 'debug',
+      },
+      spec: {
+        infrastructure: {
+          labels: { 'topology.istio.io/network': 'net-2', 'gateway.networking.k8s.io/ignored': 'x' },
+          annotations: { 'example.com/tier': 'edge' },
+        },
+      },
+    });
+
+    // WHEN it is rendered by a canary istiod on Kubernetes 1.27 with proxy metadata
+    const rendered = renderGateway(values, controllerData(gateway, {
+      KubeVersion: 127,
+      Revision: 'canary',
+      ProxyConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true' } },
+    }));
+
+    // THEN the overrides name the objects and the Service type
+    expect(rendered.deployment.metadata.name).toBe('edge');
+    expect(rendered.service.metadata.name).toBe('edge');
+    expect(rendered.serviceAccount.metadata.name).toBe('edge-sa');
+    expect(rendered.deployment.spec.template.spec.serviceAccountName).toBe('edge-sa');
+    expect(rendered.service.spec.type).toBe('ClusterIP');
+    // AND the ServiceAccount has no owner before Kubernetes 1.28
+    expect(rendered.serviceAccount.metadata.ownerReferences).toBeUndefined();
+    // AND the infrastructure metadata (minus the gateway.networking.k8s.io/ prefix) replaces the Gateway's
+    expect(rendered.service.metadata.labels).toEqual({
+      'topology.istio.io/network': 'net-2',
+      'gateway.networking.k8s.io/gateway-name': 'web',
+      'gateway.networking.k8s.io/gateway-class-name': 'istio',
+    });
+    expect(rendered.deployment.metadata.annotations).toEqual({ 'example.com/tier': 'edge' });
+    expect(rendered.deployment.spec.template.metadata.annotations['istio.io/rev']).toBe('canary');
+
+    // AND the proxy follows the annotations and values
+    const proxy = rendered.proxy;
+    expect(proxy.image).toBe('registry.example.com/istio/proxyv2:1.30.3-patched');
+    expect(proxy.args).toContain('--proxyLogLevel=debug');
+    expect(proxy.args?.[proxy.args.length - 1]).toBe('--log_as_json');
+    expect(proxy.resources).toEqual({ requests: { cpu: '250m' }, limits: { memory: '512Mi' } });
+    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod-canary.istio-system.svc:15012');
+    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('east');
+    expect(envValue(proxy, 'ISTIO_META_NETWORK')).toBe('net-2');
+    expect(envValue(proxy, 'ISTIO_META_REQUESTED_NETWORK_VIEW')).toBe('net-2');
+    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('mesh-1');
+    expect(envValue(proxy, 'ISTIO_META_DNS_CAPTURE')).toBe('true');
+    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('edge');
+    expect(rendered.deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    validateGatewayObjects(rendered);
+  });
+
+  test('pins the LoadBalancer IP to the first Gateway address', () => {
+    // GIVEN a Gateway asking for a specific IP
+    const gateway = webGateway({ spec: { addresses: [{ type: 'IPAddress', value: '203.0.113.10' }] } });
+
+    // WHEN it is rendered
+    const rendered = renderGateway(defaultValues(), controllerData(gateway));
+
+    // THEN the LoadBalancer Service requests that IP
+    expect(rendered.service.spec.type).toBe('LoadBalancer');
+    expect(rendered.service.spec.loadBalancerIP).toBe('203.0.113.10');
+    validateGatewayObjects(rendered);
+  });
+
+  test('is what istiod needs: without it a Gateway of class istio cannot be deployed', () => {
+    // GIVEN an injection config lacking the kube-gateway template
+    const config = yaml.load(buildInjectorConfig(defaultValues())) as { templates: Record<string, string> };
+    delete config.templates['kube-gateway'];
+
+    // WHEN istiod's deployment controller renders a Gateway of class istio with it
+    const render = (): RenderedGateway => renderGateway(defaultValues(), controllerData(webGateway()), { config: yaml.dump(config) });
+
+    // THEN rendering fails as in istiod
+    expect(render).toThrow(/no "kube-gateway" template defined/);
+  });
+});
+
+describe('waypoint template', () => {
+  test('deploys a waypoint proxy, its ClusterIP Service and ServiceAccount', () => {
+    // GIVEN ambient istiod on network net-1 and a namespace waypoint (HBONE listener on 15008)
+    const values = withValues({ global: { network: 'net-1' } });
+    const gateway = waypointGateway();
+
+    // WHEN istiod's deployment controller renders it
+    const rendered = renderGateway(values, controllerData(gateway), { ambient: true });
+
+    // THEN the class picks the waypoint template and the objects are named after the Gateway
+    expect(rendered.result.template).toBe('waypoint');
+    expect(rendered.documents.map((d) => d.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+    expect(rendered.documents.every((d) => d.metadata.name === 'waypoint' && d.metadata.namespace === 'shop')).toBe(true);
+    expect(rendered.result.objects.filter((o) => o.action === 'apply').map((o) => `${o.kind}:${o.managedBy}`)).toEqual([
+      'ServiceAccount:istio.io-mesh-controller', 'Deployment:istio.io-mesh-controller', 'Service:istio.io-mesh-controller',
+    ]);
+
+    // AND the objects carry the Gateway's labels plus the network istiod defaults for waypoints
+    const objectLabels = {
+      'istio.io/waypoint-for': 'service',
+      'topology.istio.io/network': 'net-1',
+      'gateway.networking.k8s.io/gateway-name': 'waypoint',
+      'gateway.networking.k8s.io/gateway-class-name': 'istio-waypoint',
+    };
+    expect(rendered.serviceAccount.metadata.labels).toEqual(objectLabels);
+    expect(rendered.serviceAccount.metadata.ownerReferences).toEqual([
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'waypoint', uid: gateway.metadata.uid },
+    ]);
+    expect(rendered.deployment.metadata.labels).toEqual({ ...objectLabels, 'gateway.istio.io/managed': 'istio.io-mesh-controller' });
+
+    // AND the waypoint pod is kept out of ambient capture itself
+    const deployment = rendered.deployment;
+    expect(deployment.spec.selector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' } });
+    expect(deployment.spec.template.metadata.labels).toEqual({
+      ...objectLabels,
+      'gateway.istio.io/managed': 'istio.io-mesh-controller',
+      'sidecar.istio.io/inject': 'false',
+      'istio.io/dataplane-mode': 'none',
+      'service.istio.io/canonical-name': 'waypoint',
+      'service.istio.io/canonical-revision': 'latest',
+    });
+    const pod = deployment.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('waypoint');
+    expect(pod.securityContext).toBeUndefined();
+    expect(pod.containers.map((c) => c.name)).toEqual(['istio-proxy']);
+
+    // AND istio-proxy runs in waypoint mode, hardened with RuntimeDefault seccomp and upstream's waypoint resources
+    const proxy = rendered.proxy;
+    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expect(proxy.args).toEqual([
+      'proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--serviceCluster', 'waypoint.$(POD_NAMESPACE)',
+      '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
+    ]);
+    expect(proxy.ports).toEqual(GATEWAY_CONTAINER_PORTS);
+    expect(proxy.securityContext).toEqual({ ...HARDENED_PROXY_SECURITY, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
+    expect(proxy.startupProbe).toEqual(GATEWAY_PROBES.startupProbe);
+    expect(proxy.readinessProbe).toEqual(GATEWAY_PROBES.readinessProbe);
+    expect(envNames(proxy)).toEqual([
+      'ISTIO_META_SERVICE_ACCOUNT', 'ISTIO_META_NODE_NAME', 'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE',
+      'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP', 'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'GOMEMLIMIT', 'GOMAXPROCS',
+      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NETWORK', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+      'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+    ]);
+    expect(envValue(proxy, 'ISTIO_META_NETWORK')).toBe('net-1');
+    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('REDIRECT');
+    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
+    expect(envValue(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/shop/deployments/waypoint');
+    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
+    expect((proxy.volumeMounts ?? []).map((m) => m.name)).toEqual([
+      'workload-socket', 'istiod-ca-cert', 'istio-data', 'istio-envoy', 'istio-token', 'istio-podinfo',
+    ]);
+    expect(pod.volumes.map((v) => v.name)).toEqual([
+      'workload-socket', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert',
+    ]);
+
+    // AND the ClusterIP Service exposes the status port and HBONE, preferring close endpoints
+    expect(rendered.service.metadata.annotations).toEqual({ 'networking.istio.io/traffic-distribution': 'PreferClose' });
+    expect(rendered.service.spec).toEqual({
+      type: 'ClusterIP',
+      ipFamilyPolicy: 'PreferDualStack',
+      selector: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
+      ports: [
+        { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' },
+        { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'hbone' },
+      ],
+    });
+    validateGatewayObjects(rendered);
   });
 });
