@@ -58,7 +58,7 @@ const formatSeconds = (r) => `${r.median.toFixed(3)} s (${r.min.toFixed(3)}–${
 function gatewaysValues(count) {
   const lines = ['gateways:', '  ingress:'];
   for (let i = 0; i < count; i++) {
-    lines.push(`    - gatewayName: ingress-${i}`, '      serviceType: NodePort', '      ports:');
+    lines.push(`    - gatewayName: ${i === 0 ? 'ingressgateway' : `ingress-${i}`}`, '      serviceType: NodePort', '      ports:');
     lines.push('        - { name: status-port, port: 15021, targetPort: 15021 }');
     lines.push(`        - { name: http2, port: 80, targetPort: 8080, nodePort: ${30000 + (i % 2700) * 2} }`);
     lines.push(`        - { name: https, port: 443, targetPort: 8443, nodePort: ${30001 + (i % 2700) * 2} }`);

@@ -102,6 +102,38 @@ describe('synthesize', () => {
   });
 });
 
+describe('CRDs of the user\'s Istio release', () => {
+  const crd = (group: string) => [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    `metadata: { name: gateways.${group} }`,
+    `spec: { group: ${group}, names: { kind: Gateway, plural: gateways }, scope: Namespaced, versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }] }`,
+  ].join('\n');
+
+  test('a CRD file replaces the generated CRDs in every profile', () => {
+    // GIVEN
+    workspace.write('crds.yaml', `${crd('networking.istio.io')}\n---\n`);
+
+    // WHEN
+    synthesize({ root: workspace.root, crdFile: 'crds.yaml' });
+
+    // THEN
+    const crds = (yaml.loadAll(workspace.snapshot('dist')['default/base.yaml']) as any[]).filter((o) => o.kind === 'CustomResourceDefinition');
+    expect(crds.map((o) => o.metadata.name)).toEqual(['gateways.networking.istio.io']);
+  });
+
+  test('a CRD file with foreign CRDs is rejected and nothing is written', () => {
+    // GIVEN
+    synthesize({ root: workspace.root });
+    const before = workspace.snapshot('dist');
+    workspace.write('crds.yaml', crd('gateway.networking.k8s.io'));
+
+    // WHEN / THEN
+    expect(() => synthesize({ root: workspace.root, crdFile: 'crds.yaml' })).toThrow('must be an Istio CRD (spec.group ending in .istio.io), got group "gateway.networking.k8s.io"');
+    expect(workspace.snapshot('dist')).toEqual(before);
+  });
+});
+
 describe('user profiles', () => {
   test('a profile file extends a built-in profile and is synthesised into dist/<name>', () => {
     // GIVEN
@@ -113,6 +145,8 @@ describe('user profiles', () => {
       '      serviceType: NodePort',
       '      ports:',
       '        - { name: http2, port: 80, targetPort: 8080, nodePort: 31380 }',
+      'mesh:',
+      '  ingressService: istio-edge',
       '',
     ].join('\n'));
 

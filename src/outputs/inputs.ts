@@ -6,8 +6,8 @@ import { UserProfile, UserProfileSource, linkUserProfiles } from '../profiles/us
 import { ValuesLayer } from '../values/resolve';
 import { isPlainMap } from '../values/schema';
 
-/** Reads a YAML file, naming the file in any error. */
-export function readYamlFile(file: string): unknown {
+/** Parses a file's YAML with `parse`, naming the file in any read or syntax error. */
+function parseYamlFile<T>(file: string, parse: (text: string) => T): T {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -15,10 +15,15 @@ export function readYamlFile(file: string): unknown {
     throw new Error(`${file}: cannot read: ${(error as Error).message}`);
   }
   try {
-    return yaml.load(text) ?? {};
+    return parse(text);
   } catch (error) {
     throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
   }
+}
+
+/** Reads a single-document YAML file (an empty file reads as an empty map). */
+export function readYamlFile(file: string): unknown {
+  return parseYamlFile(file, (text) => yaml.load(text) ?? {});
 }
 
 /** Reads user values files (`-f`-style), in precedence order. */
@@ -32,17 +37,7 @@ export function readValuesFiles(files: readonly string[]): ValuesLayer[] {
 
 /** Reads a multi-document CRD file (e.g. Istio's crd-all.gen.yaml). */
 export function readCrdFile(file: string): Array<Record<string, any>> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${file}: cannot read: ${(error as Error).message}`);
-  }
-  try {
-    return (yaml.loadAll(text) as Array<Record<string, any>>).filter((doc) => doc !== null && doc !== undefined);
-  } catch (error) {
-    throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
-  }
+  return parseYamlFile(file, (text) => (yaml.loadAll(text) as Array<Record<string, any>>).filter((doc) => doc !== null && doc !== undefined));
 }
 
 /**

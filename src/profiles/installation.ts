@@ -17,6 +17,17 @@ export interface IstioInstallationProps {
   readonly crdDocuments?: ReadonlyArray<Record<string, any>>;
 }
 
+/**
+ * Kubernetes Ingress objects get the address of `mesh.ingressService`: when this installation renders
+ * ingress gateways, that Service must be one of them (a renamed gateway would otherwise leave Ingress
+ * status pointing at nothing).
+ */
+function ingressServiceProblems(values: IstioValues, ingressServices: readonly string[]): string[] {
+  const { ingressControllerMode, ingressService } = values.mesh;
+  if (ingressControllerMode === 'OFF' || ingressServices.length === 0 || ingressServices.includes(ingressService)) return [];
+  return [`mesh.ingressService: must name a rendered ingress gateway Service (${ingressServices.join(', ')}) or mesh.ingressControllerMode must be OFF, got ${JSON.stringify(ingressService)}`];
+}
+
 /** Argo CD sync waves: namespace and CRDs, then istiod, then gateways (their pods need the injector). */
 const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1' };
 
@@ -42,14 +53,17 @@ export class IstioInstallation extends Construct {
     if (values.istiod.enabled) {
       new Istiod(this.chart('istiod', SYNC_WAVES.istiod), 'istiod', { values });
     }
+    const ingressServices: string[] = [];
     if (values.gateways.enabled) {
       for (const kind of ['ingress', 'egress'] as const) {
         for (const gateway of values.gateways[kind].filter((item) => item.enabled)) {
           const name = `istio-${gateway.gatewayName}`;
           new IstioGateway(this.chart(name, SYNC_WAVES.gateway), 'gateway', { values, gateway, kind });
+          if (kind === 'ingress') ingressServices.push(name);
         }
       }
     }
+    this.node.addValidation({ validate: () => ingressServiceProblems(values, ingressServices) });
     this.annotateSyncWaves();
   }
 
