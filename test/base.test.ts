@@ -1,5 +1,6 @@
 import { IstioBase, checkIstioCrds, structuralCrd } from '../src/components/base';
 import { ISTIO_CRDS } from '../src/components/crd-catalog';
+import { ISTIO_READER_REMOTE_EXTRA_RULES, ISTIO_READER_RULES } from '../src/components/rbac-rules';
 import { only, synthComponent, valuesWith } from './support/values';
 
 describe('IstioBase', () => {
@@ -68,6 +69,19 @@ describe('IstioBase', () => {
       rules: [{ apiGroups: ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['*'] }],
       sideEffects: 'None',
     }]);
+  });
+
+  test('the reader service account is bound to the reader ClusterRole; remotes get the extra rules', () => {
+    // WHEN
+    const local = synthComponent((scope) => new IstioBase(scope, 'base', { values: valuesWith() }));
+    const remote = synthComponent((scope) => new IstioBase(scope, 'base', { values: valuesWith({ remote: { enabled: true } }) }));
+
+    // THEN
+    const binding = only(local, 'ClusterRoleBinding', 'istio-reader-clusterrole-istio-system');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'istio-reader-clusterrole-istio-system' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'istio-reader-service-account', namespace: 'istio-system' }]);
+    expect(only(local, 'ClusterRole').rules).toEqual(ISTIO_READER_RULES);
+    expect(only(remote, 'ClusterRole').rules).toEqual([...ISTIO_READER_RULES, ...ISTIO_READER_REMOTE_EXTRA_RULES]);
   });
 
   test('the default validator follows the revision and the chosen failure policy', () => {

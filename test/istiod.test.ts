@@ -15,10 +15,8 @@ describe('Istiod', () => {
 
     // THEN
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ClusterRole/istio-reader-clusterrole-istio-system',
       'ClusterRole/istiod-clusterrole-istio-system',
       'ClusterRole/istiod-gateway-controller-istio-system',
-      'ClusterRoleBinding/istio-reader-clusterrole-istio-system',
       'ClusterRoleBinding/istiod-clusterrole-istio-system',
       'ClusterRoleBinding/istiod-gateway-controller-istio-system',
       'ConfigMap/istio',
@@ -147,14 +145,12 @@ describe('Istiod', () => {
     expect(values.trafficCapture).toMatchObject({ includeIPRanges: ['10.0.0.0/8'], excludeIPRanges: ['10.96.0.0/12'] });
   });
 
-  test('a remote cluster renders only the injector, reader RBAC and the istiod Service routed to the external control plane', () => {
+  test('a remote cluster renders only the injector and the istiod Service routed to the external control plane', () => {
     // WHEN
     const objects = istiodObjects({ remote: { enabled: true, pilotAddress: '203.0.113.10' } });
 
     // THEN
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ClusterRole/istio-reader-clusterrole-istio-system',
-      'ClusterRoleBinding/istio-reader-clusterrole-istio-system',
       'EndpointSlice/istiod-remote',
       'MutatingWebhookConfiguration/istio-sidecar-injector',
       'Service/istiod',
@@ -162,7 +158,6 @@ describe('Istiod', () => {
     const injector = only(objects, 'MutatingWebhookConfiguration');
     expect(injector.webhooks[0].clientConfig).toEqual({ url: 'https://203.0.113.10:15017/inject/cluster/Kubernetes' });
     expect(only(objects, 'EndpointSlice').endpoints).toEqual([{ addresses: ['203.0.113.10'], conditions: { ready: true } }]);
-    expect(only(objects, 'ClusterRole').rules.length).toBeGreaterThan(11);
   });
 
   test('a remote control plane given by host name becomes an ExternalName Service', () => {

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
 import { ISTIO_CRDS, IstioCrdFacts } from './crd-catalog';
+import { IstioReaderRbac } from './istiod-rbac';
 import { commonLabels, istiodName, revisionLabel } from './labels';
 
 /** API groups whose objects istiod validates. */
@@ -20,8 +21,9 @@ export interface IstioBaseProps {
 }
 
 /**
- * The cluster-wide base of Istio: the 15 CRDs, the istio-reader service account and the
- * default-revision validating webhook `istiod-default-validator`.
+ * The cluster-wide base of Istio: the 15 CRDs, the istio-reader service account with its read-only
+ * ClusterRole (used by other clusters' istiods and by tools), and the default-revision validating
+ * webhook `istiod-default-validator`.
  */
 export class IstioBase extends Construct {
   constructor(scope: Construct, id: string, props: IstioBaseProps) {
@@ -42,6 +44,8 @@ export class IstioBase extends Construct {
       kind: 'ServiceAccount',
       metadata: { name: 'istio-reader-service-account', namespace: values.global.istioNamespace, labels: { ...labels, app: 'istio-reader' } },
     });
+
+    new IstioReaderRbac(this, 'reader-rbac', { values });
 
     new ApiObject(this, 'default-validator', {
       apiVersion: 'admissionregistration.k8s.io/v1',

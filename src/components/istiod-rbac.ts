@@ -11,7 +11,7 @@ import {
   PolicyRuleFacts,
 } from './rbac-rules';
 
-/** Props of {@link IstiodRbac} and {@link IstioReaderRbac}. */
+/** Props of {@link IstiodRbac}. */
 export interface IstiodRbacProps {
   /** Resolved values. */
   readonly values: IstioValues;
@@ -60,7 +60,7 @@ export class IstiodRbac extends Construct {
  * remote secrets) and tools. Remote clusters get the extra rules upstream's remote profile adds.
  */
 export class IstioReaderRbac extends Construct {
-  constructor(scope: Construct, id: string, props: IstiodRbacProps) {
+  constructor(scope: Construct, id: string, props: { readonly values: IstioValues }) {
     super(scope, id);
     const { values } = props;
     const namespace = values.global.istioNamespace;

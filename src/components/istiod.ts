@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
 import { InjectionValues, buildInjectorConfig, buildInjectorValues } from './injection-templates';
-import { IstioReaderRbac, IstiodRbac } from './istiod-rbac';
+import { IstiodRbac } from './istiod-rbac';
 import { IstiodValidator, SidecarInjectorWebhook } from './istiod-webhooks';
 import { commonLabels, istioImage, istiodName, revisionLabel, withRevision } from './labels';
 import { meshConfig, toConfigYaml } from './mesh-config';
@@ -20,7 +20,7 @@ export const ISTIO_UID = 1337;
 /**
  * The istiod control plane, with the object names, labels, selectors and ports of Istio 1.30's istiod
  * chart. In a remote cluster (`remote.enabled`) only what a remote needs is rendered: the injector
- * webhook pointing at the external istiod, reader RBAC, and an `istiod` Service routed to it.
+ * webhook pointing at the external istiod and an `istiod` Service routed to it (reader RBAC is in base).
  */
 export class Istiod extends Construct {
   /** Selector labels of the istiod pods (never derived from values a user is expected to change). */
@@ -42,7 +42,6 @@ export class Istiod extends Construct {
     };
     this.selectorLabels = revisioned ? { 'app': 'istiod', 'istio.io/rev': values.global.revision } : { istio: 'pilot' };
 
-    new IstioReaderRbac(this, 'reader', { values, labels });
     new SidecarInjectorWebhook(this, 'injector-webhook', { values, labels });
     if (values.remote.enabled) {
       new RemoteIstiodService(this, 'remote-service', { values, labels });
