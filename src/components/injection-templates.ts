@@ -70,6 +70,330 @@ export interface InjectionValues {
   readonly cni: { readonly enabled: boolean };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Fragments shared by the templates.
+//
+// istiod parses every template on its own, so a Go `{{ define }}` cannot be shared between them:
+// the four templates are composed here, in TypeScript, from the text fragments below, joined in
+// order; a comment at each use names what the fragment renders. Each fragment is a run of whole
+// template lines ending with a newline. Where the same lines appear at different depths, the
+// fragment is a function of `indent`: the column, as spaces, of the container's fields (or, for pod
+// volumes and pull secrets, of the pod spec's fields), which is also where their list entries
+// (`- name: ...`) start. The columns in use are the four constants that follow.
+// ---------------------------------------------------------------------------------------------
+
+/** Column of pod-spec fields (`volumes`, `imagePullSecrets`) in the `sidecar` and `gateway` pod overlays. */
+const OVERLAY_POD = '  ';
+/** Column of container fields (`image`, `env`, `volumeMounts`, ...) in those pod overlays. */
+const OVERLAY_CONTAINER = '    ';
+/** Column of pod-spec fields in the Deployment pod template of `kube-gateway` and `waypoint`. */
+const DEPLOYMENT_POD = '      ';
+/** Column of container fields in that Deployment pod template. */
+const DEPLOYMENT_CONTAINER = '        ';
+
+/** Template variable `$agentLog`: pilot-agent's log levels (`sidecar.istio.io/agentLogLevel`, else `default:info`). */
+const AGENT_LOG_LEVEL_VAR = `{{- $agentLog := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" "default:info" }}
+`;
+
+/** Template variable `$trustDomain`: the mesh config's trust domain, else the values' `mesh.trustDomain`. */
+const TRUST_DOMAIN_VAR = `{{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain .Values.mesh.trustDomain }}
+`;
+
+/** Template variable `$customImage`: the image named by the `sidecar.istio.io/proxyImage` annotation, or ''. */
+const CUSTOM_IMAGE_VAR = `{{- $customImage := annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" }}
+`;
+
+/** The proxy container's `image`: `$customImage` when it is a full reference (contains `/`), else `.ProxyImage`. */
+function proxyImageField(indent: string): string {
+  return `${indent}image: {{ if contains "/" $customImage }}{{ quote $customImage }}{{ else }}{{ quote .ProxyImage }}{{ end }}
+`;
+}
+
+/** A container's `imagePullPolicy`, from `global.imagePullPolicy` when it is set. */
+function imagePullPolicyField(indent: string): string {
+  return `{{- with .Values.global.imagePullPolicy }}
+${indent}imagePullPolicy: {{ quote . }}
+{{- end }}
+`;
+}
+
+/** The proxy container's `args:` key and pilot-agent command: `proxy <role> --domain $(POD_NAMESPACE).svc.cluster.local`. */
+function proxyCommandArgs(indent: string, role: 'sidecar' | 'router' | 'waypoint'): string {
+  return `${indent}args:
+${indent}- proxy
+${indent}- ${role}
+${indent}- --domain
+${indent}- $(POD_NAMESPACE).svc.cluster.local
+`;
+}
+
+/**
+ * The proxy's log arguments: Envoy's log level and component log levels (the `sidecar.istio.io/logLevel`
+ * and `componentLogLevel` annotations win over `$proxy`'s values), pilot-agent's `$agentLog`, and
+ * `--log_as_json` with `global.logAsJson`.
+ */
+function proxyLogArgs(indent: string): string {
+  return `${indent}- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
+${indent}- {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel) | quote }}
+${indent}- {{ printf "--log_output_level=%s" $agentLog | quote }}
+{{- if .Values.global.logAsJson }}
+${indent}- --log_as_json
+{{- end }}
+`;
+}
+
+/**
+ * Env entries PILOT_CERT_PROVIDER and CA_ADDR (istiod of this revision, port 15012), the downward-API
+ * entries POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP and ISTIO_CPU_LIMIT, and
+ * PROXY_CONFIG.
+ */
+function proxyPodEnv(indent: string): string {
+  return `${indent}- name: PILOT_CERT_PROVIDER
+${indent}  value: istiod
+${indent}- name: CA_ADDR
+${indent}  value: {{ printf "istiod%s.%s.svc:15012" (ternary (printf "-%s" .Values.global.revision) "" (ne .Values.global.revision "")) .Values.global.istioNamespace | quote }}
+${indent}- name: POD_NAME
+${indent}  valueFrom:
+${indent}    fieldRef:
+${indent}      fieldPath: metadata.name
+${indent}- name: POD_NAMESPACE
+${indent}  valueFrom:
+${indent}    fieldRef:
+${indent}      fieldPath: metadata.namespace
+${indent}- name: INSTANCE_IP
+${indent}  valueFrom:
+${indent}    fieldRef:
+${indent}      fieldPath: status.podIP
+${indent}- name: SERVICE_ACCOUNT
+${indent}  valueFrom:
+${indent}    fieldRef:
+${indent}      fieldPath: spec.serviceAccountName
+${indent}- name: HOST_IP
+${indent}  valueFrom:
+${indent}    fieldRef:
+${indent}      fieldPath: status.hostIP
+${indent}- name: ISTIO_CPU_LIMIT
+${indent}  valueFrom:
+${indent}    resourceFieldRef:
+${indent}      resource: limits.cpu
+${indent}      divisor: "1"
+${indent}- name: PROXY_CONFIG
+${indent}  value: {{ protoToJSON .ProxyConfig | quote }}
+`;
+}
+
+/** Env entries GOMEMLIMIT and GOMAXPROCS: Go runtime limits taken from the container's own resource limits. */
+function proxyGoEnv(indent: string): string {
+  return `${indent}- name: GOMEMLIMIT
+${indent}  valueFrom:
+${indent}    resourceFieldRef:
+${indent}      resource: limits.memory
+${indent}      divisor: "1"
+${indent}- name: GOMAXPROCS
+${indent}  valueFrom:
+${indent}    resourceFieldRef:
+${indent}      resource: limits.cpu
+${indent}      divisor: "1"
+`;
+}
+
+/** Env entry ISTIO_META_NODE_NAME, from the pod's `spec.nodeName`. */
+function nodeNameEnv(indent: string): string {
+  return `${indent}- name: ISTIO_META_NODE_NAME
+${indent}  valueFrom:
+${indent}    fieldRef:
+${indent}      fieldPath: spec.nodeName
+`;
+}
+
+/** Env entries ISTIO_META_MESH_ID (`global.meshId`, else `$trustDomain`) and TRUST_DOMAIN, each when non-empty. */
+function meshIdentityEnv(indent: string): string {
+  return `{{- with .Values.global.meshId | default $trustDomain }}
+${indent}- name: ISTIO_META_MESH_ID
+${indent}  value: {{ quote . }}
+{{- end }}
+{{- with $trustDomain }}
+${indent}- name: TRUST_DOMAIN
+${indent}  value: {{ quote . }}
+{{- end }}
+`;
+}
+
+/** One env entry per `.ProxyConfig.ProxyMetadata` key. */
+function proxyMetadataEnv(indent: string): string {
+  return `{{- range $key, $value := .ProxyConfig.ProxyMetadata }}
+${indent}- name: {{ quote $key }}
+${indent}  value: {{ quote $value }}
+{{- end }}
+`;
+}
+
+/**
+ * The `requests` and `limits` (cpu, memory) of a `resources` key from `$r`, the values' proxy
+ * resources; empty quantities, and a `requests` or `limits` with both empty, are left out.
+ * `indent` is the column of the `resources` key.
+ */
+function proxyResourcesFromValues(indent: string): string {
+  return `{{- if or $r.requests.cpu $r.requests.memory }}
+${indent}  requests:
+{{- with $r.requests.cpu }}
+${indent}    cpu: {{ quote . }}
+{{- end }}
+{{- with $r.requests.memory }}
+${indent}    memory: {{ quote . }}
+{{- end }}
+{{- end }}
+{{- if or $r.limits.cpu $r.limits.memory }}
+${indent}  limits:
+{{- with $r.limits.cpu }}
+${indent}    cpu: {{ quote . }}
+{{- end }}
+{{- with $r.limits.memory }}
+${indent}    memory: {{ quote . }}
+{{- end }}
+{{- end }}
+`;
+}
+
+/** Volume mounts `workload-socket`, `credential-socket` and `workload-certs` (SDS sockets and file-mounted certificates). */
+function workloadCredentialMounts(indent: string): string {
+  return `${indent}- name: workload-socket
+${indent}  mountPath: /var/run/secrets/workload-spiffe-uds
+${indent}- name: credential-socket
+${indent}  mountPath: /var/run/secrets/credential-uds
+${indent}- name: workload-certs
+${indent}  mountPath: /var/run/secrets/workload-spiffe-credentials
+`;
+}
+
+/** Volume mounts `istio-envoy` (/etc/istio/proxy), `istio-token` (/var/run/secrets/tokens) and `istio-podinfo` (/etc/istio/pod). */
+function proxyRuntimeMounts(indent: string): string {
+  return `${indent}- name: istio-envoy
+${indent}  mountPath: /etc/istio/proxy
+${indent}- name: istio-token
+${indent}  mountPath: /var/run/secrets/tokens
+${indent}- name: istio-podinfo
+${indent}  mountPath: /etc/istio/pod
+`;
+}
+
+/** Pod volumes `workload-socket`, `credential-socket` and `workload-certs`, all emptyDir. */
+function workloadCredentialVolumes(indent: string): string {
+  return `${indent}- name: workload-socket
+${indent}  emptyDir: {}
+${indent}- name: credential-socket
+${indent}  emptyDir: {}
+${indent}- name: workload-certs
+${indent}  emptyDir: {}
+`;
+}
+
+/**
+ * Pod volumes `istio-envoy` (in-memory emptyDir), `istio-data` (emptyDir), `istio-podinfo` (downward
+ * API: pod labels and annotations), `istio-token` (projected `istio-ca` service-account token, 12h)
+ * and `istiod-ca-cert` (ConfigMap `istio-ca-root-cert`).
+ */
+function proxyVolumes(indent: string): string {
+  return `${indent}- name: istio-envoy
+${indent}  emptyDir:
+${indent}    medium: Memory
+${indent}- name: istio-data
+${indent}  emptyDir: {}
+${indent}- name: istio-podinfo
+${indent}  downwardAPI:
+${indent}    items:
+${indent}    - path: labels
+${indent}      fieldRef:
+${indent}        fieldPath: metadata.labels
+${indent}    - path: annotations
+${indent}      fieldRef:
+${indent}        fieldPath: metadata.annotations
+${indent}- name: istio-token
+${indent}  projected:
+${indent}    sources:
+${indent}    - serviceAccountToken:
+${indent}        audience: istio-ca
+${indent}        expirationSeconds: 43200
+${indent}        path: istio-token
+${indent}- name: istiod-ca-cert
+${indent}  configMap:
+${indent}    name: istio-ca-root-cert
+`;
+}
+
+/** The pod's `imagePullSecrets`, from `global.imagePullSecrets` when non-empty. */
+function imagePullSecretsField(indent: string): string {
+  return `{{- with .Values.global.imagePullSecrets }}
+${indent}imagePullSecrets:
+{{- range . }}
+${indent}- name: {{ quote . }}
+{{- end }}
+{{- end }}
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fragments of the pod-overlay injection templates `sidecar` and `gateway` only (fixed columns).
+// ---------------------------------------------------------------------------------------------
+
+/** Template variables `$appContainers` (the pod's containers other than istio-proxy, by name) and `$podPorts` (all their ports). */
+const POD_CONTAINER_VARS = `{{- $appContainers := list }}
+{{- range .Spec.Containers }}{{ if ne .Name "istio-proxy" }}{{ $appContainers = append $appContainers .Name }}{{ end }}{{ end }}
+{{- $podPorts := list }}
+{{- range .Spec.Containers }}{{ range .Ports }}{{ $podPorts = append $podPorts . }}{{ end }}{{ end }}
+`;
+
+/**
+ * Pod annotations `istio.io/rev` and, naming the first application container unless the pod sets
+ * them, `kubectl.kubernetes.io/default-logs-container` and `kubectl.kubernetes.io/default-container`.
+ */
+const REVISION_AND_DEFAULT_CONTAINER_ANNOTATIONS = `    istio.io/rev: {{ .Revision | default "default" | quote }}
+{{- if $appContainers }}
+{{- if not (isset $ann "kubectl.kubernetes.io/default-logs-container") }}
+    kubectl.kubernetes.io/default-logs-container: {{ first $appContainers | quote }}
+{{- end }}
+{{- if not (isset $ann "kubectl.kubernetes.io/default-container") }}
+    kubectl.kubernetes.io/default-container: {{ first $appContainers | quote }}
+{{- end }}
+{{- end }}
+`;
+
+/** Env entry COMPLIANCE_POLICY, when `.CompliancePolicy` is set. */
+const COMPLIANCE_POLICY_ENV = `{{- with .CompliancePolicy }}
+    - name: COMPLIANCE_POLICY
+      value: {{ quote . }}
+{{- end }}
+`;
+
+/** Env entry ISTIO_META_OWNER, the pod's controller as `kubernetes://apis/<apiVersion>/namespaces/<ns>/<kind>s/<name>`. */
+const POD_OWNER_ENV = `{{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
+    - name: ISTIO_META_OWNER
+      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (valueOrDefault .DeploymentMeta.Namespace "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
+{{- end }}
+`;
+
+/** Env entry ISTIO_BOOTSTRAP_OVERRIDE, when the pod is annotated `sidecar.istio.io/bootstrapOverride`. */
+const CUSTOM_BOOTSTRAP_ENV = `{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
+    - name: ISTIO_BOOTSTRAP_OVERRIDE
+      value: /etc/istio/custom-bootstrap/custom_bootstrap.json
+{{- end }}
+`;
+
+/** Volume mount `custom-bootstrap-volume` (/etc/istio/custom-bootstrap), when annotated `sidecar.istio.io/bootstrapOverride`. */
+const CUSTOM_BOOTSTRAP_MOUNT = `{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
+    - name: custom-bootstrap-volume
+      mountPath: /etc/istio/custom-bootstrap
+{{- end }}
+`;
+
+/** Pod volume `custom-bootstrap-volume`: the ConfigMap named by the `sidecar.istio.io/bootstrapOverride` annotation. */
+const CUSTOM_BOOTSTRAP_VOLUME = `{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
+  - name: custom-bootstrap-volume
+    configMap:
+      name: {{ index $ann "sidecar.istio.io/bootstrapOverride" | quote }}
+{{- end }}
+`;
+
 /**
  * Injection template named `sidecar` (the default template).
  *
@@ -96,7 +420,8 @@ export interface InjectionValues {
  * The Prometheus merge annotations and the probe rewrite are applied by istiod's Go code after the
  * template runs, so they are deliberately absent here.
  */
-export const SIDECAR_TEMPLATE: string = `{{- define "istio-pack.proxy-resources" }}
+export const SIDECAR_TEMPLATE: string = [
+  `{{- define "istio-pack.proxy-resources" }}
 {{- $a := .ObjectMeta.Annotations }}
 {{- $reqCPU := isset $a "sidecar.istio.io/proxyCPU" }}
 {{- $reqMem := isset $a "sidecar.istio.io/proxyMemory" }}
@@ -124,25 +449,9 @@ export const SIDECAR_TEMPLATE: string = `{{- define "istio-pack.proxy-resources"
 {{- else }}
 {{- $r := .Values.sidecarInjection.proxy.resources }}
 {{- if or $r.requests.cpu $r.requests.memory $r.limits.cpu $r.limits.memory }}
-{{- if or $r.requests.cpu $r.requests.memory }}
-      requests:
-{{- with $r.requests.cpu }}
-        cpu: {{ quote . }}
-{{- end }}
-{{- with $r.requests.memory }}
-        memory: {{ quote . }}
-{{- end }}
-{{- end }}
-{{- if or $r.limits.cpu $r.limits.memory }}
-      limits:
-{{- with $r.limits.cpu }}
-        cpu: {{ quote . }}
-{{- end }}
-{{- with $r.limits.memory }}
-        memory: {{ quote . }}
-{{- end }}
-{{- end }}
-{{- else }} {}
+`,
+  proxyResourcesFromValues(OVERLAY_CONTAINER), // requests/limits cpu and memory from $r
+  `{{- else }} {}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -155,8 +464,9 @@ export const SIDECAR_TEMPLATE: string = `{{- define "istio-pack.proxy-resources"
 {{- $bindSvc := eq (annotation .ObjectMeta "sidecar.istio.io/capNetBindService" "false") "true" }}
 {{- $native := ne (index $ann "sidecar.istio.io/nativeSidecar" | default (printf "%t" .NativeSidecars)) "false" }}
 {{- $statusPort := annotation .ObjectMeta "status.sidecar.istio.io/port" $proxy.statusPort }}
-{{- $agentLog := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" "default:info" }}
-{{- $includeIPs := annotation .ObjectMeta "traffic.sidecar.istio.io/includeOutboundIPRanges" (join "," $capture.includeIPRanges) }}
+`,
+  AGENT_LOG_LEVEL_VAR, // $agentLog
+  `{{- $includeIPs := annotation .ObjectMeta "traffic.sidecar.istio.io/includeOutboundIPRanges" (join "," $capture.includeIPRanges) }}
 {{- $excludeIPs := annotation .ObjectMeta "traffic.sidecar.istio.io/excludeOutboundIPRanges" (join "," $capture.excludeIPRanges) }}
 {{- $includeIn := annotation .ObjectMeta "traffic.sidecar.istio.io/includeInboundPorts" (join "," $capture.includeInboundPorts) }}
 {{- $excludeIn := excludeInboundPort $statusPort (annotation .ObjectMeta "traffic.sidecar.istio.io/excludeInboundPorts" (join "," $capture.excludeInboundPorts)) }}
@@ -164,12 +474,10 @@ export const SIDECAR_TEMPLATE: string = `{{- define "istio-pack.proxy-resources"
 {{- $includeOut := annotation .ObjectMeta "traffic.sidecar.istio.io/includeOutboundPorts" (join "," $capture.includeOutboundPorts) }}
 {{- $hasExcludeOut := or (isset $ann "traffic.sidecar.istio.io/excludeOutboundPorts") (gt (len $capture.excludeOutboundPorts) 0) }}
 {{- $excludeOut := annotation .ObjectMeta "traffic.sidecar.istio.io/excludeOutboundPorts" (join "," $capture.excludeOutboundPorts) }}
-{{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain .Values.mesh.trustDomain }}
-{{- $appContainers := list }}
-{{- range .Spec.Containers }}{{ if ne .Name "istio-proxy" }}{{ $appContainers = append $appContainers .Name }}{{ end }}{{ end }}
-{{- $podPorts := list }}
-{{- range .Spec.Containers }}{{ range .Ports }}{{ $podPorts = append $podPorts . }}{{ end }}{{ end }}
-metadata:
+`,
+  TRUST_DOMAIN_VAR, // $trustDomain
+  POD_CONTAINER_VARS, // $appContainers, $podPorts
+  `metadata:
   labels:
     security.istio.io/tlsMode: {{ index .ObjectMeta.Labels "security.istio.io/tlsMode" | default "istio" | quote }}
 {{- if eq (index .ProxyConfig.ProxyMetadata "ISTIO_META_ENABLE_HBONE") "true" }}
@@ -178,16 +486,9 @@ metadata:
     service.istio.io/canonical-name: {{ index .ObjectMeta.Labels "service.istio.io/canonical-name" | default (index .ObjectMeta.Labels "app.kubernetes.io/name") | default (index .ObjectMeta.Labels "app") | default .DeploymentMeta.Name | trunc 63 | trimSuffix "-" | quote }}
     service.istio.io/canonical-revision: {{ index .ObjectMeta.Labels "service.istio.io/canonical-revision" | default (index .ObjectMeta.Labels "app.kubernetes.io/version") | default (index .ObjectMeta.Labels "version") | default "latest" | quote }}
   annotations:
-    istio.io/rev: {{ .Revision | default "default" | quote }}
-{{- if $appContainers }}
-{{- if not (isset $ann "kubectl.kubernetes.io/default-logs-container") }}
-    kubectl.kubernetes.io/default-logs-container: {{ first $appContainers | quote }}
-{{- end }}
-{{- if not (isset $ann "kubectl.kubernetes.io/default-container") }}
-    kubectl.kubernetes.io/default-container: {{ first $appContainers | quote }}
-{{- end }}
-{{- end }}
-{{- if $cni }}
+`,
+  REVISION_AND_DEFAULT_CONTAINER_ANNOTATIONS, // istio.io/rev, kubectl.kubernetes.io/default-logs-container and default-container
+  `{{- if $cni }}
     sidecar.istio.io/interceptionMode: {{ quote $mode }}
 {{- with $includeIPs }}
     traffic.sidecar.istio.io/includeOutboundIPRanges: {{ quote . }}
@@ -212,9 +513,10 @@ spec:
   initContainers:
 {{- if ne $mode "NONE" }}
   - name: {{ if $cni }}istio-validation{{ else }}istio-init{{ end }}
-{{- $customImage := annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" }}
-    image: {{ if contains "/" $customImage }}{{ quote $customImage }}{{ else }}{{ quote .ProxyImage }}{{ end }}
-    args:
+`,
+  CUSTOM_IMAGE_VAR, // $customImage
+  proxyImageField(OVERLAY_CONTAINER), // image: $customImage or .ProxyImage
+  `    args:
     - istio-iptables
     - "-p"
     - {{ .MeshConfig.ProxyListenPort | default 15001 | quote }}
@@ -259,16 +561,13 @@ spec:
     - "--run-validation"
     - "--skip-rule-apply"
 {{- end }}
-{{- with .Values.global.imagePullPolicy }}
-    imagePullPolicy: {{ quote . }}
-{{- end }}
-{{- if .ProxyConfig.ProxyMetadata }}
+`,
+  imagePullPolicyField(OVERLAY_CONTAINER), // imagePullPolicy
+  `{{- if .ProxyConfig.ProxyMetadata }}
     env:
-{{- range $key, $value := .ProxyConfig.ProxyMetadata }}
-    - name: {{ quote $key }}
-      value: {{ quote $value }}
-{{- end }}
-{{- end }}
+`,
+  proxyMetadataEnv(OVERLAY_CONTAINER), // env: one entry per .ProxyConfig.ProxyMetadata key
+  `{{- end }}
     resources:{{ template "istio-pack.proxy-resources" . }}
     securityContext:
       allowPrivilegeEscalation: false
@@ -298,27 +597,20 @@ spec:
   containers:
 {{- end }}
   - name: istio-proxy
-{{- $customImage := annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" }}
-    image: {{ if contains "/" $customImage }}{{ quote $customImage }}{{ else }}{{ quote .ProxyImage }}{{ end }}
-{{- if $native }}
+`,
+  CUSTOM_IMAGE_VAR, // $customImage
+  proxyImageField(OVERLAY_CONTAINER), // image: $customImage or .ProxyImage
+  `{{- if $native }}
     restartPolicy: Always
 {{- end }}
     ports:
     - name: http-envoy-prom
       containerPort: 15090
       protocol: TCP
-    args:
-    - proxy
-    - sidecar
-    - --domain
-    - $(POD_NAMESPACE).svc.cluster.local
-    - {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
-    - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel) | quote }}
-    - {{ printf "--log_output_level=%s" $agentLog | quote }}
-{{- if .Values.global.logAsJson }}
-    - --log_as_json
-{{- end }}
-{{- if $hold }}
+`,
+  proxyCommandArgs(OVERLAY_CONTAINER, 'sidecar'), // args: proxy sidecar --domain $(POD_NAMESPACE).svc.cluster.local
+  proxyLogArgs(OVERLAY_CONTAINER), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level[, --log_as_json]
+  `{{- if $hold }}
     lifecycle:
       postStart:
         exec:
@@ -341,62 +633,20 @@ spec:
     - name: REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION
       value: "true"
 {{- end }}
-    - name: PILOT_CERT_PROVIDER
-      value: istiod
-    - name: CA_ADDR
-      value: {{ printf "istiod%s.%s.svc:15012" (ternary (printf "-%s" .Values.global.revision) "" (ne .Values.global.revision "")) .Values.global.istioNamespace | quote }}
-    - name: POD_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.name
-    - name: POD_NAMESPACE
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.namespace
-    - name: INSTANCE_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.podIP
-    - name: SERVICE_ACCOUNT
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.serviceAccountName
-    - name: HOST_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.hostIP
-    - name: ISTIO_CPU_LIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
-    - name: PROXY_CONFIG
-      value: {{ protoToJSON .ProxyConfig | quote }}
-    - name: ISTIO_META_POD_PORTS
+`,
+  proxyPodEnv(OVERLAY_CONTAINER), // env PILOT_CERT_PROVIDER, CA_ADDR, POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP, ISTIO_CPU_LIMIT, PROXY_CONFIG
+  `    - name: ISTIO_META_POD_PORTS
       value: {{ structToJSON $podPorts | quote }}
     - name: ISTIO_META_APP_CONTAINERS
       value: {{ join "," $appContainers | quote }}
-    - name: GOMEMLIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.memory
-          divisor: "1"
-    - name: GOMAXPROCS
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
-{{- with .CompliancePolicy }}
-    - name: COMPLIANCE_POLICY
-      value: {{ quote . }}
-{{- end }}
-    - name: ISTIO_META_CLUSTER_ID
+`,
+  proxyGoEnv(OVERLAY_CONTAINER), // env GOMEMLIMIT, GOMAXPROCS
+  COMPLIANCE_POLICY_ENV, // env COMPLIANCE_POLICY
+  `    - name: ISTIO_META_CLUSTER_ID
       value: {{ valueOrDefault .Values.global.clusterId "Kubernetes" | quote }}
-    - name: ISTIO_META_NODE_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.nodeName
-    - name: ISTIO_META_INTERCEPTION_MODE
+`,
+  nodeNameEnv(OVERLAY_CONTAINER), // env ISTIO_META_NODE_NAME
+  `    - name: ISTIO_META_INTERCEPTION_MODE
       value: {{ quote $mode }}
 {{- with .Values.global.network }}
     - name: ISTIO_META_NETWORK
@@ -406,34 +656,18 @@ spec:
     - name: ISTIO_META_WORKLOAD_NAME
       value: {{ quote . }}
 {{- end }}
-{{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
-    - name: ISTIO_META_OWNER
-      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (valueOrDefault .DeploymentMeta.Namespace "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
-{{- end }}
-{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
-    - name: ISTIO_BOOTSTRAP_OVERRIDE
-      value: /etc/istio/custom-bootstrap/custom_bootstrap.json
-{{- end }}
-{{- with .Values.global.meshId | default $trustDomain }}
-    - name: ISTIO_META_MESH_ID
-      value: {{ quote . }}
-{{- end }}
-{{- with $trustDomain }}
-    - name: TRUST_DOMAIN
-      value: {{ quote . }}
-{{- end }}
-{{- with otelResourceAttributes .MeshConfig $ann .ObjectMeta.Labels .DeploymentMeta.Namespace .Spec.Containers }}
+`,
+  POD_OWNER_ENV, // env ISTIO_META_OWNER
+  CUSTOM_BOOTSTRAP_ENV, // env ISTIO_BOOTSTRAP_OVERRIDE
+  meshIdentityEnv(OVERLAY_CONTAINER), // env ISTIO_META_MESH_ID, TRUST_DOMAIN
+  `{{- with otelResourceAttributes .MeshConfig $ann .ObjectMeta.Labels .DeploymentMeta.Namespace .Spec.Containers }}
     - name: OTEL_RESOURCE_ATTRIBUTES
       value: {{ quote . }}
 {{- end }}
-{{- range $key, $value := .ProxyConfig.ProxyMetadata }}
-    - name: {{ quote $key }}
-      value: {{ quote $value }}
-{{- end }}
-{{- with .Values.global.imagePullPolicy }}
-    imagePullPolicy: {{ quote . }}
-{{- end }}
-{{- if ne $statusPort "0" }}
+`,
+  proxyMetadataEnv(OVERLAY_CONTAINER), // env: one entry per .ProxyConfig.ProxyMetadata key
+  imagePullPolicyField(OVERLAY_CONTAINER), // imagePullPolicy
+  `{{- if ne $statusPort "0" }}
     startupProbe:
       httpGet:
         path: /healthz/ready
@@ -492,71 +726,29 @@ spec:
 {{- end }}
     resources:{{ template "istio-pack.proxy-resources" . }}
     volumeMounts:
-    - name: workload-socket
-      mountPath: /var/run/secrets/workload-spiffe-uds
-    - name: credential-socket
-      mountPath: /var/run/secrets/credential-uds
-    - name: workload-certs
-      mountPath: /var/run/secrets/workload-spiffe-credentials
-    - name: istiod-ca-cert
+`,
+  workloadCredentialMounts(OVERLAY_CONTAINER), // mounts workload-socket, credential-socket, workload-certs
+  `    - name: istiod-ca-cert
       mountPath: /var/run/secrets/istio
     - name: istio-ca-crl
       mountPath: /var/run/secrets/istio/crl
     - name: istio-data
       mountPath: /var/lib/istio/data
-{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
-    - name: custom-bootstrap-volume
-      mountPath: /etc/istio/custom-bootstrap
-{{- end }}
-    - name: istio-envoy
-      mountPath: /etc/istio/proxy
-    - name: istio-token
-      mountPath: /var/run/secrets/tokens
-    - name: istio-podinfo
-      mountPath: /etc/istio/pod
-{{- if isset $ann "sidecar.istio.io/userVolumeMount" }}
+`,
+  CUSTOM_BOOTSTRAP_MOUNT, // mount custom-bootstrap-volume, when annotated
+  proxyRuntimeMounts(OVERLAY_CONTAINER), // mounts istio-envoy, istio-token, istio-podinfo
+  `{{- if isset $ann "sidecar.istio.io/userVolumeMount" }}
 {{- range $name, $mount := fromJSON (index $ann "sidecar.istio.io/userVolumeMount") }}
     - name: {{ quote $name }}
       {{- toYaml $mount | trim | nindent 6 }}
 {{- end }}
 {{- end }}
   volumes:
-  - name: workload-socket
-    emptyDir: {}
-  - name: credential-socket
-    emptyDir: {}
-  - name: workload-certs
-    emptyDir: {}
-{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
-  - name: custom-bootstrap-volume
-    configMap:
-      name: {{ index $ann "sidecar.istio.io/bootstrapOverride" | quote }}
-{{- end }}
-  - name: istio-envoy
-    emptyDir:
-      medium: Memory
-  - name: istio-data
-    emptyDir: {}
-  - name: istio-podinfo
-    downwardAPI:
-      items:
-      - path: labels
-        fieldRef:
-          fieldPath: metadata.labels
-      - path: annotations
-        fieldRef:
-          fieldPath: metadata.annotations
-  - name: istio-token
-    projected:
-      sources:
-      - serviceAccountToken:
-          audience: istio-ca
-          expirationSeconds: 43200
-          path: istio-token
-  - name: istiod-ca-cert
-    configMap:
-      name: istio-ca-root-cert
-  - name: istio-ca-crl
+`,
+  workloadCredentialVolumes(OVERLAY_POD), // volumes workload-socket, credential-socket, workload-certs
+  CUSTOM_BOOTSTRAP_VOLUME, // volume custom-bootstrap-volume, when annotated
+  proxyVolumes(OVERLAY_POD), // volumes istio-envoy, istio-data, istio-podinfo, istio-token, istiod-ca-cert
+  `  - name: istio-ca-crl
     configMap:
       name: istio-ca-crl
       optional: true
@@ -566,13 +758,9 @@ spec:
     {{- toYaml $volume | trim | nindent 4 }}
 {{- end }}
 {{- end }}
-{{- with .Values.global.imagePullSecrets }}
-  imagePullSecrets:
-{{- range . }}
-  - name: {{ quote . }}
-{{- end }}
-{{- end }}
-`;
+`,
+  imagePullSecretsField(OVERLAY_POD), // imagePullSecrets
+].join('');
 
 /**
  * Injection template named `gateway`, selected by pods annotated `inject.istio.io/templates: gateway`
@@ -584,112 +772,55 @@ spec:
  * readiness probe on 15021, and the same credential, token and CA volumes as the sidecar. Resources
  * are left to the gateway Deployment, as upstream does.
  */
-export const GATEWAY_TEMPLATE: string = `{{- $ann := .ObjectMeta.Annotations }}
+export const GATEWAY_TEMPLATE: string = [
+  `{{- $ann := .ObjectMeta.Annotations }}
 {{- $proxy := .Values.sidecarInjection.proxy }}
-{{- $agentLog := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" "default:info" }}
-{{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain .Values.mesh.trustDomain }}
-{{- $appContainers := list }}
-{{- range .Spec.Containers }}{{ if ne .Name "istio-proxy" }}{{ $appContainers = append $appContainers .Name }}{{ end }}{{ end }}
-{{- $podPorts := list }}
-{{- range .Spec.Containers }}{{ range .Ports }}{{ $podPorts = append $podPorts . }}{{ end }}{{ end }}
-metadata:
+`,
+  AGENT_LOG_LEVEL_VAR, // $agentLog
+  TRUST_DOMAIN_VAR, // $trustDomain
+  POD_CONTAINER_VARS, // $appContainers, $podPorts
+  `metadata:
   labels:
     service.istio.io/canonical-name: {{ index .ObjectMeta.Labels "service.istio.io/canonical-name" | default (index .ObjectMeta.Labels "app.kubernetes.io/name") | default (index .ObjectMeta.Labels "app") | default .DeploymentMeta.Name | quote }}
     service.istio.io/canonical-revision: {{ index .ObjectMeta.Labels "service.istio.io/canonical-revision" | default (index .ObjectMeta.Labels "app.kubernetes.io/version") | default (index .ObjectMeta.Labels "version") | default "latest" | quote }}
   annotations:
-    istio.io/rev: {{ .Revision | default "default" | quote }}
-{{- if $appContainers }}
-{{- if not (isset $ann "kubectl.kubernetes.io/default-logs-container") }}
-    kubectl.kubernetes.io/default-logs-container: {{ first $appContainers | quote }}
-{{- end }}
-{{- if not (isset $ann "kubectl.kubernetes.io/default-container") }}
-    kubectl.kubernetes.io/default-container: {{ first $appContainers | quote }}
-{{- end }}
-{{- end }}
-spec:
+`,
+  REVISION_AND_DEFAULT_CONTAINER_ANNOTATIONS, // istio.io/rev, kubectl.kubernetes.io/default-logs-container and default-container
+  `spec:
   securityContext:
     sysctls:
     - name: net.ipv4.ip_unprivileged_port_start
       value: "0"
   containers:
   - name: istio-proxy
-{{- $customImage := annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" }}
-    image: {{ if contains "/" $customImage }}{{ quote $customImage }}{{ else }}{{ quote .ProxyImage }}{{ end }}
-    ports:
+`,
+  CUSTOM_IMAGE_VAR, // $customImage
+  proxyImageField(OVERLAY_CONTAINER), // image: $customImage or .ProxyImage
+  `    ports:
     - name: http-envoy-prom
       containerPort: 15090
       protocol: TCP
-    args:
-    - proxy
-    - router
-    - --domain
-    - $(POD_NAMESPACE).svc.cluster.local
-    - {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
-    - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel) | quote }}
-    - {{ printf "--log_output_level=%s" $agentLog | quote }}
-{{- if .Values.global.logAsJson }}
-    - --log_as_json
-{{- end }}
-    securityContext:
+`,
+  proxyCommandArgs(OVERLAY_CONTAINER, 'router'), // args: proxy router --domain $(POD_NAMESPACE).svc.cluster.local
+  proxyLogArgs(OVERLAY_CONTAINER), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level[, --log_as_json]
+  `    securityContext:
       runAsUser: {{ .ProxyUID | default 1337 }}
       runAsGroup: {{ .ProxyGID | default 1337 }}
     env:
-    - name: PILOT_CERT_PROVIDER
-      value: istiod
-    - name: CA_ADDR
-      value: {{ printf "istiod%s.%s.svc:15012" (ternary (printf "-%s" .Values.global.revision) "" (ne .Values.global.revision "")) .Values.global.istioNamespace | quote }}
-    - name: POD_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.name
-    - name: POD_NAMESPACE
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.namespace
-    - name: INSTANCE_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.podIP
-    - name: SERVICE_ACCOUNT
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.serviceAccountName
-    - name: HOST_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.hostIP
-    - name: ISTIO_CPU_LIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
-    - name: PROXY_CONFIG
-      value: {{ protoToJSON .ProxyConfig | quote }}
-    - name: ISTIO_META_POD_PORTS
+`,
+  proxyPodEnv(OVERLAY_CONTAINER), // env PILOT_CERT_PROVIDER, CA_ADDR, POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP, ISTIO_CPU_LIMIT, PROXY_CONFIG
+  `    - name: ISTIO_META_POD_PORTS
       value: {{ structToJSON $podPorts | quote }}
-    - name: GOMEMLIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.memory
-          divisor: "1"
-    - name: GOMAXPROCS
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
-{{- with .CompliancePolicy }}
-    - name: COMPLIANCE_POLICY
-      value: {{ quote . }}
-{{- end }}
-    - name: ISTIO_META_APP_CONTAINERS
+`,
+  proxyGoEnv(OVERLAY_CONTAINER), // env GOMEMLIMIT, GOMAXPROCS
+  COMPLIANCE_POLICY_ENV, // env COMPLIANCE_POLICY
+  `    - name: ISTIO_META_APP_CONTAINERS
       value: {{ join "," $appContainers | quote }}
     - name: ISTIO_META_CLUSTER_ID
       value: {{ valueOrDefault .Values.global.clusterId "Kubernetes" | quote }}
-    - name: ISTIO_META_NODE_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.nodeName
-    - name: ISTIO_META_INTERCEPTION_MODE
+`,
+  nodeNameEnv(OVERLAY_CONTAINER), // env ISTIO_META_NODE_NAME
+  `    - name: ISTIO_META_INTERCEPTION_MODE
       value: {{ .ProxyConfig.InterceptionMode.String | quote }}
 {{- with .Values.global.network }}
     - name: ISTIO_META_NETWORK
@@ -699,30 +830,13 @@ spec:
     - name: ISTIO_META_WORKLOAD_NAME
       value: {{ quote . }}
 {{- end }}
-{{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
-    - name: ISTIO_META_OWNER
-      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (valueOrDefault .DeploymentMeta.Namespace "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
-{{- end }}
-{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
-    - name: ISTIO_BOOTSTRAP_OVERRIDE
-      value: /etc/istio/custom-bootstrap/custom_bootstrap.json
-{{- end }}
-{{- with .Values.global.meshId | default $trustDomain }}
-    - name: ISTIO_META_MESH_ID
-      value: {{ quote . }}
-{{- end }}
-{{- with $trustDomain }}
-    - name: TRUST_DOMAIN
-      value: {{ quote . }}
-{{- end }}
-{{- range $key, $value := .ProxyConfig.ProxyMetadata }}
-    - name: {{ quote $key }}
-      value: {{ quote $value }}
-{{- end }}
-{{- with .Values.global.imagePullPolicy }}
-    imagePullPolicy: {{ quote . }}
-{{- end }}
-    readinessProbe:
+`,
+  POD_OWNER_ENV, // env ISTIO_META_OWNER
+  CUSTOM_BOOTSTRAP_ENV, // env ISTIO_BOOTSTRAP_OVERRIDE
+  meshIdentityEnv(OVERLAY_CONTAINER), // env ISTIO_META_MESH_ID, TRUST_DOMAIN
+  proxyMetadataEnv(OVERLAY_CONTAINER), // env: one entry per .ProxyConfig.ProxyMetadata key
+  imagePullPolicyField(OVERLAY_CONTAINER), // imagePullPolicy
+  `    readinessProbe:
       httpGet:
         path: /healthz/ready
         port: 15021
@@ -731,69 +845,22 @@ spec:
       timeoutSeconds: 3
       failureThreshold: 4
     volumeMounts:
-    - name: workload-socket
-      mountPath: /var/run/secrets/workload-spiffe-uds
-    - name: credential-socket
-      mountPath: /var/run/secrets/credential-uds
-    - name: workload-certs
-      mountPath: /var/run/secrets/workload-spiffe-credentials
-    - name: istiod-ca-cert
+`,
+  workloadCredentialMounts(OVERLAY_CONTAINER), // mounts workload-socket, credential-socket, workload-certs
+  `    - name: istiod-ca-cert
       mountPath: /var/run/secrets/istio
     - name: istio-data
       mountPath: /var/lib/istio/data
-{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
-    - name: custom-bootstrap-volume
-      mountPath: /etc/istio/custom-bootstrap
-{{- end }}
-    - name: istio-envoy
-      mountPath: /etc/istio/proxy
-    - name: istio-token
-      mountPath: /var/run/secrets/tokens
-    - name: istio-podinfo
-      mountPath: /etc/istio/pod
-  volumes:
-  - name: workload-socket
-    emptyDir: {}
-  - name: credential-socket
-    emptyDir: {}
-  - name: workload-certs
-    emptyDir: {}
-{{- if isset $ann "sidecar.istio.io/bootstrapOverride" }}
-  - name: custom-bootstrap-volume
-    configMap:
-      name: {{ index $ann "sidecar.istio.io/bootstrapOverride" | quote }}
-{{- end }}
-  - name: istio-envoy
-    emptyDir:
-      medium: Memory
-  - name: istio-data
-    emptyDir: {}
-  - name: istio-podinfo
-    downwardAPI:
-      items:
-      - path: labels
-        fieldRef:
-          fieldPath: metadata.labels
-      - path: annotations
-        fieldRef:
-          fieldPath: metadata.annotations
-  - name: istio-token
-    projected:
-      sources:
-      - serviceAccountToken:
-          audience: istio-ca
-          expirationSeconds: 43200
-          path: istio-token
-  - name: istiod-ca-cert
-    configMap:
-      name: istio-ca-root-cert
-{{- with .Values.global.imagePullSecrets }}
-  imagePullSecrets:
-{{- range . }}
-  - name: {{ quote . }}
-{{- end }}
-{{- end }}
-`;
+`,
+  CUSTOM_BOOTSTRAP_MOUNT, // mount custom-bootstrap-volume, when annotated
+  proxyRuntimeMounts(OVERLAY_CONTAINER), // mounts istio-envoy, istio-token, istio-podinfo
+  `  volumes:
+`,
+  workloadCredentialVolumes(OVERLAY_POD), // volumes workload-socket, credential-socket, workload-certs
+  CUSTOM_BOOTSTRAP_VOLUME, // volume custom-bootstrap-volume, when annotated
+  proxyVolumes(OVERLAY_POD), // volumes istio-envoy, istio-data, istio-podinfo, istio-token, istiod-ca-cert
+  imagePullSecretsField(OVERLAY_POD), // imagePullSecrets
+].join('');
 
 // ---------------------------------------------------------------------------------------------
 // Templates of istiod's Gateway API deployment controller.
@@ -832,7 +899,8 @@ const GATEWAY_PREAMBLE_SKIPPED_ANNOTATIONS: readonly string[] = [
  */
 function gatewayPreamble(managedLabelExpr: string): string {
   const skipped = GATEWAY_PREAMBLE_SKIPPED_ANNOTATIONS.map((a) => `"${a}"`).join(' ');
-  return `{{- define "istio-pack.gateway-owner" }}
+  return [
+    `{{- define "istio-pack.gateway-owner" }}
   ownerReferences:
   - apiVersion: gateway.networking.k8s.io/v1
     kind: Gateway
@@ -844,11 +912,13 @@ function gatewayPreamble(managedLabelExpr: string): string {
 {{- $managedLabels := mergeMaps $objectLabels (strdict "gateway.istio.io/managed" ${managedLabelExpr}) }}
 {{- $podAnnotations := mergeMaps $infraAnnotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/path" "/stats/prometheus" "prometheus.io/port" "15020" "prometheus.io/scrape" "true") }}
 {{- $proxy := .Values.sidecarInjection.proxy }}
-{{- $agentLog := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" "default:info" }}
-{{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain .Values.mesh.trustDomain }}
-{{- $network := valueOrDefault (index .InfrastructureLabels "topology.istio.io/network") .Values.global.network }}
-{{- $customImage := annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" }}
-`;
+`,
+    AGENT_LOG_LEVEL_VAR, // $agentLog
+    TRUST_DOMAIN_VAR, // $trustDomain
+    `{{- $network := valueOrDefault (index .InfrastructureLabels "topology.istio.io/network") .Values.global.network }}
+`,
+    CUSTOM_IMAGE_VAR, // $customImage
+  ].join('');
 }
 
 /** The ServiceAccount document (owned by the Gateway on Kubernetes 1.28+, as upstream). */
@@ -864,29 +934,45 @@ metadata:
 {{- end }}
 `;
 
-/** Metadata of the Deployment document, labelled as managed by `$managedLabels`. */
-const GATEWAY_DEPLOYMENT_METADATA = `---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
+/**
+ * The `metadata` of a generated object named `.DeploymentName`, in the Gateway's namespace and owned
+ * by it. `annotationsExpr` and `labelsExpr` are the template expressions of its annotation and label
+ * maps.
+ */
+function gatewayOwnedMetadata(annotationsExpr: string, labelsExpr: string): string {
+  return `metadata:
   name: {{ quote .DeploymentName }}
   namespace: {{ quote .Namespace }}
-  annotations: {{ toJsonMap $infraAnnotations }}
-  labels: {{ toJsonMap $managedLabels }}
+  annotations: {{ toJsonMap ${annotationsExpr} }}
+  labels: {{ toJsonMap ${labelsExpr} }}
 {{- template "istio-pack.gateway-owner" . }}
-spec:
+`;
+}
+
+/** The start of a `spec` whose `selector` matches the Gateway's pods (`.GatewayNameLabel: .Name`). */
+const GATEWAY_POD_SELECTOR_SPEC = `spec:
   selector:
     matchLabels:
       {{ quote .GatewayNameLabel }}: {{ quote .Name }}
 `;
 
-/** The first lines of the `istio-proxy` container: name, ports and image. */
-const GATEWAY_PROXY_CONTAINER_HEAD = `      - name: istio-proxy
-        image: {{ if contains "/" $customImage }}{{ quote $customImage }}{{ else }}{{ quote .ProxyImage }}{{ end }}
-{{- with .Values.global.imagePullPolicy }}
-        imagePullPolicy: {{ quote . }}
-{{- end }}
-        ports:
+/** Metadata of the Deployment document, labelled as managed by `$managedLabels`. */
+const GATEWAY_DEPLOYMENT_METADATA = [
+  `---
+apiVersion: apps/v1
+kind: Deployment
+`,
+  gatewayOwnedMetadata('$infraAnnotations', '$managedLabels'), // metadata: name, namespace, annotations, labels, ownerReferences
+  GATEWAY_POD_SELECTOR_SPEC, // spec.selector.matchLabels: the Gateway's name label
+].join('');
+
+/** The first lines of the `istio-proxy` container: name, image, pull policy and ports. */
+const GATEWAY_PROXY_CONTAINER_HEAD = [
+  `      - name: istio-proxy
+`,
+  proxyImageField(DEPLOYMENT_CONTAINER), // image: $customImage or .ProxyImage
+  imagePullPolicyField(DEPLOYMENT_CONTAINER), // imagePullPolicy
+  `        ports:
         - name: metrics
           containerPort: 15020
           protocol: TCP
@@ -896,84 +982,14 @@ const GATEWAY_PROXY_CONTAINER_HEAD = `      - name: istio-proxy
         - name: http-envoy-prom
           containerPort: 15090
           protocol: TCP
-`;
+`,
+].join('');
 
-/** The proxy log-level arguments (Gateway annotations win over the values). */
-const GATEWAY_PROXY_LOG_ARGS = `        - {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
-        - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel) | quote }}
-        - {{ printf "--log_output_level=%s" $agentLog | quote }}
-{{- if .Values.global.logAsJson }}
-        - --log_as_json
-{{- end }}
-`;
-
-/** pilot-agent's certificate settings and the downward-API environment of the proxy. */
-const GATEWAY_PROXY_POD_ENV = `        - name: PILOT_CERT_PROVIDER
-          value: istiod
-        - name: CA_ADDR
-          value: {{ printf "istiod%s.%s.svc:15012" (ternary (printf "-%s" .Values.global.revision) "" (ne .Values.global.revision "")) .Values.global.istioNamespace | quote }}
-        - name: POD_NAME
-          valueFrom:
-            fieldRef:
-              fieldPath: metadata.name
-        - name: POD_NAMESPACE
-          valueFrom:
-            fieldRef:
-              fieldPath: metadata.namespace
-        - name: INSTANCE_IP
-          valueFrom:
-            fieldRef:
-              fieldPath: status.podIP
-        - name: SERVICE_ACCOUNT
-          valueFrom:
-            fieldRef:
-              fieldPath: spec.serviceAccountName
-        - name: HOST_IP
-          valueFrom:
-            fieldRef:
-              fieldPath: status.hostIP
-        - name: ISTIO_CPU_LIMIT
-          valueFrom:
-            resourceFieldRef:
-              resource: limits.cpu
-              divisor: "1"
-        - name: PROXY_CONFIG
-          value: {{ protoToJSON .ProxyConfig | quote }}
-`;
-
-/** Go runtime limits taken from the container's own resource limits. */
-const GATEWAY_PROXY_GO_ENV = `        - name: GOMEMLIMIT
-          valueFrom:
-            resourceFieldRef:
-              resource: limits.memory
-              divisor: "1"
-        - name: GOMAXPROCS
-          valueFrom:
-            resourceFieldRef:
-              resource: limits.cpu
-              divisor: "1"
-`;
-
-/** `.ProxyConfig.ProxyMetadata` as environment variables. */
-const GATEWAY_PROXY_METADATA_ENV = `{{- range $key, $value := .ProxyConfig.ProxyMetadata }}
-        - name: {{ quote $key }}
-          value: {{ quote $value }}
-{{- end }}
-`;
-
-/** Workload identity: owner, mesh ID (global.meshId, else the trust domain) and trust domain. */
-const GATEWAY_PROXY_IDENTITY_ENV = `        - name: ISTIO_META_WORKLOAD_NAME
+/** Env entries ISTIO_META_WORKLOAD_NAME and ISTIO_META_OWNER: the generated Deployment. */
+const GATEWAY_PROXY_WORKLOAD_ENV = `        - name: ISTIO_META_WORKLOAD_NAME
           value: {{ quote .DeploymentName }}
         - name: ISTIO_META_OWNER
           value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
-{{- with .Values.global.meshId | default $trustDomain }}
-        - name: ISTIO_META_MESH_ID
-          value: {{ quote . }}
-{{- end }}
-{{- with $trustDomain }}
-        - name: TRUST_DOMAIN
-          value: {{ quote . }}
-{{- end }}
 `;
 
 /** Startup and readiness probes on pilot-agent's readiness endpoint. */
@@ -1014,54 +1030,18 @@ function gatewayProxySecurityContext(extra: string): string {
 ${extra}`;
 }
 
-/** Pod volumes shared by both proxies (after the proxy-specific socket and certificate volumes). */
-const GATEWAY_COMMON_VOLUMES = `      - name: istio-envoy
-        emptyDir:
-          medium: Memory
-      - name: istio-data
-        emptyDir: {}
-      - name: istio-podinfo
-        downwardAPI:
-          items:
-          - path: labels
-            fieldRef:
-              fieldPath: metadata.labels
-          - path: annotations
-            fieldRef:
-              fieldPath: metadata.annotations
-      - name: istio-token
-        projected:
-          sources:
-          - serviceAccountToken:
-              audience: istio-ca
-              expirationSeconds: 43200
-              path: istio-token
-      - name: istiod-ca-cert
-        configMap:
-          name: istio-ca-root-cert
-{{- with .Values.global.imagePullSecrets }}
-      imagePullSecrets:
-{{- range . }}
-      - name: {{ quote . }}
-{{- end }}
-{{- end }}
-`;
-
 /**
  * The Service, HorizontalPodAutoscaler and PodDisruptionBudget documents.
  * `annotationsExpr` is the template expression of the Service's annotation map.
  */
 function gatewayServiceAndScalingDocuments(annotationsExpr: string): string {
-  return `---
+  return [
+    `---
 apiVersion: v1
 kind: Service
-metadata:
-  name: {{ quote .DeploymentName }}
-  namespace: {{ quote .Namespace }}
-  annotations: {{ toJsonMap ${annotationsExpr} }}
-  labels: {{ toJsonMap $objectLabels }}
-{{- template "istio-pack.gateway-owner" . }}
-spec:
+`,
+    gatewayOwnedMetadata(annotationsExpr, '$objectLabels'), // metadata: name, namespace, annotations, labels, ownerReferences
+    `spec:
   type: {{ quote .ServiceType }}
   ipFamilyPolicy: PreferDualStack
   selector:
@@ -1081,13 +1061,9 @@ spec:
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
-metadata:
-  name: {{ quote .DeploymentName }}
-  namespace: {{ quote .Namespace }}
-  annotations: {{ toJsonMap $infraAnnotations }}
-  labels: {{ toJsonMap $objectLabels }}
-{{- template "istio-pack.gateway-owner" . }}
-spec:
+`,
+    gatewayOwnedMetadata('$infraAnnotations', '$objectLabels'), // metadata: name, namespace, annotations, labels, ownerReferences
+    `spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
@@ -1096,17 +1072,10 @@ spec:
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
-metadata:
-  name: {{ quote .DeploymentName }}
-  namespace: {{ quote .Namespace }}
-  annotations: {{ toJsonMap $infraAnnotations }}
-  labels: {{ toJsonMap $objectLabels }}
-{{- template "istio-pack.gateway-owner" . }}
-spec:
-  selector:
-    matchLabels:
-      {{ quote .GatewayNameLabel }}: {{ quote .Name }}
-`;
+`,
+    gatewayOwnedMetadata('$infraAnnotations', '$objectLabels'), // metadata: name, namespace, annotations, labels, ownerReferences
+    GATEWAY_POD_SELECTOR_SPEC, // spec.selector.matchLabels: the Gateway's name label
+  ].join('');
 }
 
 /**
@@ -1135,7 +1104,11 @@ spec:
  * The Gateway's infrastructure labels and annotations are copied onto every object; pod annotations
  * add `istio.io/rev` and the Prometheus scrape hints for port 15020.
  */
-export const KUBE_GATEWAY_TEMPLATE: string = `${gatewayPreamble('"istio.io-gateway-controller"')}${GATEWAY_SERVICE_ACCOUNT_DOCUMENT}${GATEWAY_DEPLOYMENT_METADATA}  template:
+export const KUBE_GATEWAY_TEMPLATE: string = [
+  gatewayPreamble('"istio.io-gateway-controller"'), // owner-reference helper and $infraAnnotations, $objectLabels, $managedLabels, $podAnnotations, $proxy, $agentLog, $trustDomain, $network, $customImage
+  GATEWAY_SERVICE_ACCOUNT_DOCUMENT, // ServiceAccount
+  GATEWAY_DEPLOYMENT_METADATA, // Deployment metadata and selector
+  `  template:
     metadata:
       annotations: {{ toJsonMap $podAnnotations }}
       labels: {{ toJsonMap (mergeMaps (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") $managedLabels) }}
@@ -1148,79 +1121,62 @@ export const KUBE_GATEWAY_TEMPLATE: string = `${gatewayPreamble('"istio.io-gatew
         seccompProfile:
           type: RuntimeDefault
       containers:
-${GATEWAY_PROXY_CONTAINER_HEAD}        args:
-        - proxy
-        - router
-        - --domain
-        - $(POD_NAMESPACE).svc.cluster.local
-${GATEWAY_PROXY_LOG_ARGS}        env:
-${GATEWAY_PROXY_POD_ENV}        - name: ISTIO_META_POD_PORTS
+`,
+  GATEWAY_PROXY_CONTAINER_HEAD, // - name: istio-proxy, image, imagePullPolicy, ports 15020/15021/15090
+  proxyCommandArgs(DEPLOYMENT_CONTAINER, 'router'), // args: proxy router --domain $(POD_NAMESPACE).svc.cluster.local
+  proxyLogArgs(DEPLOYMENT_CONTAINER), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level[, --log_as_json]
+  `        env:
+`,
+  proxyPodEnv(DEPLOYMENT_CONTAINER), // env PILOT_CERT_PROVIDER, CA_ADDR, POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP, ISTIO_CPU_LIMIT, PROXY_CONFIG
+  `        - name: ISTIO_META_POD_PORTS
           value: "[]"
         - name: ISTIO_META_APP_CONTAINERS
           value: ""
-${GATEWAY_PROXY_GO_ENV}        - name: ISTIO_META_CLUSTER_ID
+`,
+  proxyGoEnv(DEPLOYMENT_CONTAINER), // env GOMEMLIMIT, GOMAXPROCS
+  `        - name: ISTIO_META_CLUSTER_ID
           value: {{ valueOrDefault .Values.global.clusterId .ClusterID | quote }}
-        - name: ISTIO_META_NODE_NAME
-          valueFrom:
-            fieldRef:
-              fieldPath: spec.nodeName
-        - name: ISTIO_META_INTERCEPTION_MODE
+`,
+  nodeNameEnv(DEPLOYMENT_CONTAINER), // env ISTIO_META_NODE_NAME
+  `        - name: ISTIO_META_INTERCEPTION_MODE
           value: {{ .ProxyConfig.InterceptionMode.String | quote }}
 {{- with $network }}
         - name: ISTIO_META_NETWORK
           value: {{ quote . }}
 {{- end }}
-${GATEWAY_PROXY_IDENTITY_ENV}${GATEWAY_PROXY_METADATA_ENV}{{- with index .InfrastructureLabels "topology.istio.io/network" }}
+`,
+  GATEWAY_PROXY_WORKLOAD_ENV, // env ISTIO_META_WORKLOAD_NAME, ISTIO_META_OWNER
+  meshIdentityEnv(DEPLOYMENT_CONTAINER), // env ISTIO_META_MESH_ID, TRUST_DOMAIN
+  proxyMetadataEnv(DEPLOYMENT_CONTAINER), // env: one entry per .ProxyConfig.ProxyMetadata key
+  `{{- with index .InfrastructureLabels "topology.istio.io/network" }}
         - name: ISTIO_META_REQUESTED_NETWORK_VIEW
           value: {{ quote . }}
 {{- end }}
 {{- $r := $proxy.resources }}
 {{- if or $r.requests.cpu $r.requests.memory $r.limits.cpu $r.limits.memory }}
         resources:
-{{- if or $r.requests.cpu $r.requests.memory }}
-          requests:
-{{- with $r.requests.cpu }}
-            cpu: {{ quote . }}
-{{- end }}
-{{- with $r.requests.memory }}
-            memory: {{ quote . }}
-{{- end }}
-{{- end }}
-{{- if or $r.limits.cpu $r.limits.memory }}
-          limits:
-{{- with $r.limits.cpu }}
-            cpu: {{ quote . }}
-{{- end }}
-{{- with $r.limits.memory }}
-            memory: {{ quote . }}
-{{- end }}
-{{- end }}
-{{- end }}
-${gatewayProxySecurityContext('')}${GATEWAY_PROXY_PROBES}        volumeMounts:
-        - name: workload-socket
-          mountPath: /var/run/secrets/workload-spiffe-uds
-        - name: credential-socket
-          mountPath: /var/run/secrets/credential-uds
-        - name: workload-certs
-          mountPath: /var/run/secrets/workload-spiffe-credentials
-        - name: istiod-ca-cert
+`,
+  proxyResourcesFromValues(DEPLOYMENT_CONTAINER), // requests/limits cpu and memory from $r
+  `{{- end }}
+`,
+  gatewayProxySecurityContext(''), // hardened securityContext
+  GATEWAY_PROXY_PROBES, // startupProbe, readinessProbe on 15021
+  `        volumeMounts:
+`,
+  workloadCredentialMounts(DEPLOYMENT_CONTAINER), // mounts workload-socket, credential-socket, workload-certs
+  `        - name: istiod-ca-cert
           mountPath: /var/run/secrets/istio
         - name: istio-data
           mountPath: /var/lib/istio/data
-        - name: istio-envoy
-          mountPath: /etc/istio/proxy
-        - name: istio-token
-          mountPath: /var/run/secrets/tokens
-        - name: istio-podinfo
-          mountPath: /etc/istio/pod
-      volumes:
-      - name: workload-socket
-        emptyDir: {}
-      - name: credential-socket
-        emptyDir: {}
-      - name: workload-certs
-        emptyDir: {}
-${GATEWAY_COMMON_VOLUMES}${gatewayServiceAndScalingDocuments('$infraAnnotations')}`;
+`,
+  proxyRuntimeMounts(DEPLOYMENT_CONTAINER), // mounts istio-envoy, istio-token, istio-podinfo
+  `      volumes:
+`,
+  workloadCredentialVolumes(DEPLOYMENT_POD), // volumes workload-socket, credential-socket, workload-certs
+  proxyVolumes(DEPLOYMENT_POD), // volumes istio-envoy, istio-data, istio-podinfo, istio-token, istiod-ca-cert
+  imagePullSecretsField(DEPLOYMENT_POD), // imagePullSecrets
+  gatewayServiceAndScalingDocuments('$infraAnnotations'), // Service, HorizontalPodAutoscaler, PodDisruptionBudget
+].join('');
 
 /**
  * Deployment-controller template named `waypoint`, used by istiod for ambient waypoints (class
@@ -1242,30 +1198,35 @@ ${GATEWAY_COMMON_VOLUMES}${gatewayServiceAndScalingDocuments('$infraAnnotations'
  * proxy's network is the Gateway's `topology.istio.io/network` label (istiod defaults it to
  * `global.network` for waypoints), else `global.network`.
  */
-export const WAYPOINT_TEMPLATE: string = `${gatewayPreamble('.ControllerLabel')}${GATEWAY_SERVICE_ACCOUNT_DOCUMENT}${GATEWAY_DEPLOYMENT_METADATA}  template:
+export const WAYPOINT_TEMPLATE: string = [
+  gatewayPreamble('.ControllerLabel'), // owner-reference helper and $infraAnnotations, $objectLabels, $managedLabels, $podAnnotations, $proxy, $agentLog, $trustDomain, $network, $customImage
+  GATEWAY_SERVICE_ACCOUNT_DOCUMENT, // ServiceAccount
+  GATEWAY_DEPLOYMENT_METADATA, // Deployment metadata and selector
+  `  template:
     metadata:
       annotations: {{ toJsonMap $podAnnotations }}
       labels: {{ toJsonMap (mergeMaps (strdict "sidecar.istio.io/inject" "false" "istio.io/dataplane-mode" "none" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") $managedLabels) }}
     spec:
       serviceAccountName: {{ quote .ServiceAccount }}
       containers:
-${GATEWAY_PROXY_CONTAINER_HEAD}        args:
-        - proxy
-        - waypoint
-        - --domain
-        - $(POD_NAMESPACE).svc.cluster.local
-        - --serviceCluster
+`,
+  GATEWAY_PROXY_CONTAINER_HEAD, // - name: istio-proxy, image, imagePullPolicy, ports 15020/15021/15090
+  proxyCommandArgs(DEPLOYMENT_CONTAINER, 'waypoint'), // args: proxy waypoint --domain $(POD_NAMESPACE).svc.cluster.local
+  `        - --serviceCluster
         - {{ printf "%s.$(POD_NAMESPACE)" .ServiceAccount | quote }}
-${GATEWAY_PROXY_LOG_ARGS}        env:
+`,
+  proxyLogArgs(DEPLOYMENT_CONTAINER), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level[, --log_as_json]
+  `        env:
         - name: ISTIO_META_SERVICE_ACCOUNT
           valueFrom:
             fieldRef:
               fieldPath: spec.serviceAccountName
-        - name: ISTIO_META_NODE_NAME
-          valueFrom:
-            fieldRef:
-              fieldPath: spec.nodeName
-${GATEWAY_PROXY_POD_ENV}${GATEWAY_PROXY_METADATA_ENV}${GATEWAY_PROXY_GO_ENV}        - name: ISTIO_META_CLUSTER_ID
+`,
+  nodeNameEnv(DEPLOYMENT_CONTAINER), // env ISTIO_META_NODE_NAME
+  proxyPodEnv(DEPLOYMENT_CONTAINER), // env PILOT_CERT_PROVIDER, CA_ADDR, POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP, ISTIO_CPU_LIMIT, PROXY_CONFIG
+  proxyMetadataEnv(DEPLOYMENT_CONTAINER), // env: one entry per .ProxyConfig.ProxyMetadata key
+  proxyGoEnv(DEPLOYMENT_CONTAINER), // env GOMEMLIMIT, GOMAXPROCS
+  `        - name: ISTIO_META_CLUSTER_ID
           value: {{ valueOrDefault .Values.global.clusterId "Kubernetes" | quote }}
 {{- with $network }}
         - name: ISTIO_META_NETWORK
@@ -1277,32 +1238,38 @@ ${GATEWAY_PROXY_POD_ENV}${GATEWAY_PROXY_METADATA_ENV}${GATEWAY_PROXY_GO_ENV}    
 {{- end }}
         - name: ISTIO_META_INTERCEPTION_MODE
           value: REDIRECT
-${GATEWAY_PROXY_IDENTITY_ENV}        resources:
+`,
+  GATEWAY_PROXY_WORKLOAD_ENV, // env ISTIO_META_WORKLOAD_NAME, ISTIO_META_OWNER
+  meshIdentityEnv(DEPLOYMENT_CONTAINER), // env ISTIO_META_MESH_ID, TRUST_DOMAIN
+  `        resources:
           requests:
             cpu: 100m
             memory: 128Mi
           limits:
             cpu: "2"
             memory: 1Gi
-${gatewayProxySecurityContext(`          seccompProfile:
+`,
+  gatewayProxySecurityContext(`          seccompProfile:
             type: RuntimeDefault
-`)}${GATEWAY_PROXY_PROBES}        volumeMounts:
+`), // hardened securityContext plus the RuntimeDefault seccomp profile
+  GATEWAY_PROXY_PROBES, // startupProbe, readinessProbe on 15021
+  `        volumeMounts:
         - name: workload-socket
           mountPath: /var/run/secrets/workload-spiffe-uds
         - name: istiod-ca-cert
           mountPath: /var/run/secrets/istio
         - name: istio-data
           mountPath: /var/lib/istio/data
-        - name: istio-envoy
-          mountPath: /etc/istio/proxy
-        - name: istio-token
-          mountPath: /var/run/secrets/tokens
-        - name: istio-podinfo
-          mountPath: /etc/istio/pod
-      volumes:
+`,
+  proxyRuntimeMounts(DEPLOYMENT_CONTAINER), // mounts istio-envoy, istio-token, istio-podinfo
+  `      volumes:
       - name: workload-socket
         emptyDir: {}
-${GATEWAY_COMMON_VOLUMES}${gatewayServiceAndScalingDocuments('(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $infraAnnotations)')}`;
+`,
+  proxyVolumes(DEPLOYMENT_POD), // volumes istio-envoy, istio-data, istio-podinfo, istio-token, istiod-ca-cert
+  imagePullSecretsField(DEPLOYMENT_POD), // imagePullSecrets
+  gatewayServiceAndScalingDocuments('(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $infraAnnotations)'), // Service (PreferClose unless set), HorizontalPodAutoscaler, PodDisruptionBudget
+].join('');
 
 /** A JSON value, as emitted into the `values` key. */
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
