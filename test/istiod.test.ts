@@ -168,4 +168,15 @@ describe('Istiod', () => {
     expect(only(objects, 'Service').spec).toMatchObject({ type: 'ExternalName', externalName: 'istiod.primary.example.com' });
     expect(objects.some((o) => o.kind === 'EndpointSlice')).toBe(false);
   });
+
+  test('CNI and ambient reach istiod and the injector', () => {
+    // WHEN
+    const objects = istiodObjects({ cni: { enabled: true }, ambient: { enabled: true } });
+
+    // THEN
+    expect(envOf(only(objects, 'Deployment'))).toMatchObject({ PILOT_ENABLE_AMBIENT: 'true' });
+    expect(JSON.parse(only(objects, 'ConfigMap', 'istio-sidecar-injector').data.values).cni).toEqual({ enabled: true });
+    const mesh = yaml.load(only(objects, 'ConfigMap', 'istio').data.mesh) as any;
+    expect(mesh.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_ENABLE_HBONE: 'true' });
+  });
 });

@@ -23,7 +23,7 @@ describe('synthesize', () => {
     const result = synthesize({ root: workspace.root });
 
     // THEN
-    expect(result.profiles.map((p) => p.name)).toEqual(['default', 'demo', 'minimal', 'empty', 'preview', 'remote']);
+    expect(result.profiles.map((p) => p.name)).toEqual(['default', 'demo', 'minimal', 'empty', 'preview', 'remote', 'ambient']);
     const files = workspace.snapshot('dist');
     const kustomization = yaml.load(files['demo/kustomization.yaml']) as any;
     expect(kustomization.resources).toEqual(['namespace.yaml', 'base.yaml', 'istiod.yaml', 'istio-ingressgateway.yaml', 'istio-egressgateway.yaml']);
@@ -97,7 +97,7 @@ describe('synthesize', () => {
     const attempt = () => synthesize({ root: workspace.root, profiles: ['demoo'] });
 
     // THEN
-    expect(attempt).toThrow('profile: must be one of default, demo, minimal, empty, preview, remote, got "demoo"');
+    expect(attempt).toThrow('profile: must be one of default, demo, minimal, empty, preview, remote, ambient, got "demoo"');
     expect(workspace.entries()).toEqual([]);
   });
 });

@@ -212,6 +212,7 @@ function istiodEnv(values: IstioValues): Array<Record<string, unknown>> {
     { name: 'SERVICE_ACCOUNT', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.serviceAccountName' } } },
     { name: 'KUBECONFIG', value: '/var/run/secrets/remote/config' },
     { name: 'CA_TRUSTED_NODE_ACCOUNTS', value: `${values.global.istioNamespace}/ztunnel` },
+    ...(values.ambient.enabled ? [{ name: 'PILOT_ENABLE_AMBIENT', value: 'true' }] : []),
     ...extra,
     { name: 'PILOT_TRACE_SAMPLING', value: String(values.tracing.sampling) },
     { name: 'PILOT_ENABLE_ANALYSIS', value: 'false' },
@@ -232,7 +233,7 @@ export function injectionValues(values: IstioValues): InjectionValues {
       proxy: { ...values.sidecarInjection.proxy, statusPort: 15020 },
     },
     trafficCapture: values.trafficCapture,
-    cni: { enabled: false },
+    cni: { enabled: values.cni.enabled },
   };
 }
 

@@ -20,6 +20,7 @@ export function meshConfig(values: IstioValues): Record<string, unknown> {
       discoveryAddress: istiodAddress(values),
       ...(global.meshId !== '' ? { meshId: global.meshId } : {}),
       ...(global.variant === 'distroless' ? { image: { imageType: 'distroless' } } : {}),
+      ...(values.ambient.enabled ? { proxyMetadata: { ISTIO_META_ENABLE_HBONE: 'true' } } : {}),
     },
     defaultProviders: {
       metrics: ['prometheus'],
@@ -40,6 +41,10 @@ export function meshConfig(values: IstioValues): Record<string, unknown> {
     generated.accessLogEncoding = mesh.accessLogEncoding;
   }
   if (tracing.enabled) generated.extensionProviders = [tracingProvider(values)];
+  if (values.ambient.enabled) {
+    // Services labelled istio.io/global=true are reachable mesh-wide, as upstream's ambient profile sets.
+    generated.serviceScopeConfigs = [{ servicesSelector: { matchExpressions: [{ key: 'istio.io/global', operator: 'In', values: ['true'] }] }, scope: 'GLOBAL' }];
+  }
   return mergeValues(generated, mesh.extraConfig) as Record<string, unknown>;
 }
 

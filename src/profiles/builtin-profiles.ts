@@ -88,6 +88,23 @@ export class RemoteProfile extends Profile {
   };
 }
 
+/**
+ * Upstream's `ambient`: the sidecar-less data plane. istiod with ambient support, istio-cni in
+ * ambient mode and ztunnel on every node, distroless images, no ingress gateway (waypoints and
+ * Gateway API gateways are deployed by istiod on demand).
+ */
+export class AmbientProfile extends Profile {
+  public readonly name = 'ambient';
+  public readonly description = 'Ambient mode: istiod, istio-cni and ztunnel; no sidecars, no ingress gateway.';
+  public readonly parent = new DefaultProfile();
+  public readonly overlay: ValuesOverlay = {
+    global: { variant: 'distroless' },
+    ambient: { enabled: true },
+    cni: { enabled: true },
+    gateways: { enabled: false },
+  };
+}
+
 /** Every built-in profile, in documentation order. */
 export const BUILTIN_PROFILES: readonly Profile[] = [
   new DefaultProfile(),
@@ -96,6 +113,7 @@ export const BUILTIN_PROFILES: readonly Profile[] = [
   new EmptyProfile(),
   new PreviewProfile(),
   new RemoteProfile(),
+  new AmbientProfile(),
 ];
 
 /** The built-in profile called `name`, or undefined. */

@@ -2,8 +2,10 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioBase } from '../components/base';
 import { IstioGateway } from '../components/gateway';
+import { IstioCni } from '../components/istio-cni';
 import { Istiod } from '../components/istiod';
 import { IstioNamespace } from '../components/namespace';
+import { Ztunnel } from '../components/ztunnel';
 import { IstioValues } from '../values/model';
 
 /** Props of {@link IstioInstallation}. */
@@ -28,12 +30,12 @@ function ingressServiceProblems(values: IstioValues, ingressServices: readonly s
   return [`mesh.ingressService: must name a rendered ingress gateway Service (${ingressServices.join(', ')}) or mesh.ingressControllerMode must be OFF, got ${JSON.stringify(ingressService)}`];
 }
 
-/** Argo CD sync waves: namespace and CRDs, then istiod, then gateways (their pods need the injector). */
+/** Argo CD sync waves: namespace and CRDs, then istiod and node agents, then gateways (their pods need the injector). */
 const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1' };
 
 /**
  * The components a profile's values turn on, one cdk8s Chart per output file:
- * `namespace`, `base`, `istiod` and one `istio-<gatewayName>` per enabled gateway.
+ * `namespace`, `base`, `istiod`, `istio-cni`, `ztunnel` and one `istio-<gatewayName>` per enabled gateway.
  */
 export class IstioInstallation extends Construct {
   /** The charts in apply order; each becomes `<chart id>.yaml`. */
@@ -52,6 +54,12 @@ export class IstioInstallation extends Construct {
     }
     if (values.istiod.enabled) {
       new Istiod(this.chart('istiod', SYNC_WAVES.istiod), 'istiod', { values });
+    }
+    if (values.cni.enabled) {
+      new IstioCni(this.chart('istio-cni', SYNC_WAVES.istiod), 'cni', { values });
+    }
+    if (values.ambient.enabled) {
+      new Ztunnel(this.chart('ztunnel', SYNC_WAVES.istiod), 'ztunnel', { values });
     }
     const ingressServices: string[] = [];
     if (values.gateways.enabled) {

@@ -282,6 +282,28 @@ export const VALUES_MODEL = s.object({
     injectionURL: s.string({ description: 'Full URL of the external injector ("" = the istiod Service in istioNamespace).', pattern: /https:\/\/\S+/, patternName: 'an https:// URL' }),
   }, { description: 'Remote (primary-remote) cluster settings.' }),
 
+  cni: s.object({
+    enabled: s.boolean({ description: 'Install the istio-cni node agent: pods get their traffic redirection from the CNI plugin, so injected pods need no NET_ADMIN init container.', default: false, form: { group: 'CNI' } }),
+    namespace: s.string({ description: 'Namespace of the istio-cni DaemonSet ("" = global.istioNamespace; kube-system on some platforms).', pattern: DNS_LABEL, patternName: 'a DNS-1123 label' }),
+    chained: s.boolean({ description: 'Chain the Istio plugin into the existing CNI configuration (false = write a standalone istio-cni.conf).', default: true }),
+    binDir: s.string({ description: 'Host folder of CNI plugin binaries.', default: '/opt/cni/bin', allowEmpty: false, pattern: /\/\S*/, patternName: 'an absolute path' }),
+    confDir: s.string({ description: 'Host folder of CNI network configuration.', default: '/etc/cni/net.d', allowEmpty: false, pattern: /\/\S*/, patternName: 'an absolute path' }),
+    excludeNamespaces: s.list(s.string({ description: 'Namespace.', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a namespace name' }), {
+      description: 'Namespaces whose pods the CNI plugin never touches.', uniqueItems: true, default: ['kube-system'],
+    }),
+    logLevel: s.enumOf(['debug', 'info', 'warn', 'error'] as const, { description: 'istio-cni log level.', default: 'info' }),
+    resources: resources('istio-cni resources.', ['100m', '100Mi'], ['', '']),
+  }, { description: 'The Istio CNI node agent (DaemonSet istio-cni-node).' }),
+
+  ambient: s.object({
+    enabled: s.boolean({ description: 'Ambient mode: ztunnel on every node, istio-cni in ambient mode, istiod with ambient support (needs cni.enabled).', default: false, form: { group: 'Ambient' } }),
+  }, { description: 'Ambient (sidecar-less) data plane.' }),
+
+  ztunnel: s.object({
+    resources: resources('ztunnel resources.', ['200m', '512Mi'], ['', '']),
+    logLevel: s.enumOf(['trace', 'debug', 'info', 'warn', 'error'] as const, { description: 'ztunnel log level (RUST_LOG).', default: 'info' }),
+  }, { description: 'The ztunnel node proxy (DaemonSet ztunnel), rendered when ambient.enabled.' }),
+
   gateways: s.object({
     enabled: s.boolean({ description: 'Master switch for all gateways below.', default: true, form: { group: 'Gateways' } }),
     ingress: s.list(INGRESS_GATEWAY, {
@@ -309,7 +331,12 @@ export const VALUES_MODEL = s.object({
       return issues;
     }],
   }),
-}, { description: 'istio-pack values.' });
+}, {
+  description: 'istio-pack values.',
+  rules: [(values) => (values.ambient.enabled && !values.cni.enabled
+    ? [{ path: 'ambient.enabled', message: 'needs cni.enabled: true (ztunnel gets its traffic from istio-cni), got cni.enabled false' }]
+    : [])],
+});
 
 /** Fully resolved values: every setting present, every default applied, everything validated. */
 export type IstioValues = Infer<typeof VALUES_MODEL>;

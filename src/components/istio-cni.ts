@@ -1,0 +1,211 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioValues } from '../values/model';
+import { commonLabels, istioImage, revisionLabel } from './labels';
+import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES, PolicyRuleFacts } from './rbac-rules';
+import { resourceRequirements } from './security';
+
+/** Props of {@link IstioCni}. */
+export interface IstioCniProps {
+  /** Resolved values. */
+  readonly values: IstioValues;
+}
+
+/** Namespace of the istio-cni objects: `cni.namespace`, or the control-plane namespace. */
+export function cniNamespace(values: IstioValues): string {
+  return values.cni.namespace === '' ? values.global.istioNamespace : values.cni.namespace;
+}
+
+/** Tolerations of node agents: they must run on every node, tainted or not. */
+export const NODE_AGENT_TOLERATIONS = [
+  { effect: 'NoSchedule', operator: 'Exists' },
+  { key: 'CriticalAddonsOnly', operator: 'Exists' },
+  { effect: 'NoExecute', operator: 'Exists' },
+];
+
+/**
+ * The Istio CNI node agent (DaemonSet `istio-cni-node`) with its RBAC and ConfigMap `istio-cni-config`,
+ * as Istio 1.30's cni chart renders them. It installs the CNI plugin on every node, repairs pods that
+ * started before it, and in ambient mode redirects pod traffic to ztunnel.
+ *
+ * Privileges are upstream's and are the documented exception to the security baseline: it runs as
+ * root with NET_ADMIN, NET_RAW, SYS_PTRACE, SYS_ADMIN and DAC_OVERRIDE (to write host CNI config and
+ * enter pod network namespaces), AppArmor unconfined, and mounts host paths.
+ */
+export class IstioCni extends Construct {
+  constructor(scope: Construct, id: string, props: IstioCniProps) {
+    super(scope, id);
+    const values = props.values;
+    const namespace = cniNamespace(values);
+    const ambient = values.ambient.enabled;
+    const labels = {
+      ...commonLabels(values),
+      'app': 'istio-cni',
+      'release': 'istio',
+      'istio.io/rev': revisionLabel(values),
+      'install.operator.istio.io/owning-resource': 'unknown',
+      'operator.istio.io/component': 'Cni',
+      'app.kubernetes.io/name': 'istio-cni',
+    };
+
+    new ApiObject(this, 'service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'istio-cni', namespace, labels },
+    });
+    const subject = { kind: 'ServiceAccount', name: 'istio-cni', namespace };
+    this.clusterRole('cni', 'istio-cni', 'istio-cni', ISTIO_CNI_RULES, subject, labels);
+    this.clusterRole('repair', 'istio-cni-repair-role', 'istio-cni-repair-rolebinding', ISTIO_CNI_REPAIR_RULES, subject, labels);
+    if (ambient) this.clusterRole('ambient', 'istio-cni-ambient', 'istio-cni-ambient', ISTIO_CNI_AMBIENT_RULES, subject, labels);
+
+    new ApiObject(this, 'config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio-cni-config', namespace, labels },
+      data: cniAgentConfig(values),
+    });
+
+    this.addDaemonSet(values, namespace, labels);
+  }
+
+  private clusterRole(id: string, name: string, bindingName: string, rules: readonly PolicyRuleFacts[], subject: Record<string, string>, labels: Record<string, string>): void {
+    new ApiObject(this, `${id}-role`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels },
+      rules,
+    });
+    new ApiObject(this, `${id}-binding`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: bindingName, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [subject],
+    });
+  }
+
+  private addDaemonSet(values: IstioValues, namespace: string, labels: Record<string, string>): void {
+    const ambient = values.ambient.enabled;
+    const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
+    const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'install-cni', divisor: '1', resource } } });
+
+    new ApiObject(this, 'daemonset', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'istio-cni-node', namespace, labels: { ...labels, 'k8s-app': 'istio-cni-node' } },
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'istio-cni-node' } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+        template: {
+          metadata: {
+            labels: {
+              ...commonLabels(values),
+              'k8s-app': 'istio-cni-node',
+              'sidecar.istio.io/inject': 'false',
+              'istio.io/dataplane-mode': 'none',
+              'app.kubernetes.io/name': 'istio-cni',
+            },
+            annotations: {
+              'sidecar.istio.io/inject': 'false',
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': '15014',
+              'prometheus.io/path': '/metrics',
+              // The agent manipulates other pods' network namespaces, which AppArmor's default profile forbids.
+              'container.apparmor.security.beta.kubernetes.io/install-cni': 'unconfined',
+            },
+          },
+          spec: {
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            tolerations: NODE_AGENT_TOLERATIONS,
+            priorityClassName: 'system-node-critical',
+            serviceAccountName: 'istio-cni',
+            terminationGracePeriodSeconds: 30,
+            ...(values.global.imagePullSecrets.length > 0 ? { imagePullSecrets: values.global.imagePullSecrets.map((secret) => ({ name: secret })) } : {}),
+            containers: [{
+              name: 'install-cni',
+              image: istioImage(values, 'install-cni'),
+              imagePullPolicy: values.global.imagePullPolicy,
+              command: ['install-cni'],
+              args: [`--log_output_level=${values.cni.logLevel}`, ...(values.global.logAsJson ? ['--log_as_json'] : [])],
+              ports: [{ containerPort: 15014, name: 'metrics', protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/readyz', port: 8000 } },
+              securityContext: {
+                privileged: false,
+                runAsGroup: 0,
+                runAsUser: 0,
+                runAsNonRoot: false,
+                capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'] },
+              },
+              envFrom: [{ configMapRef: { name: 'istio-cni-config' } }],
+              env: [
+                { name: 'REPAIR_NODE_NAME', ...fieldRef('spec.nodeName') },
+                { name: 'REPAIR_RUN_AS_DAEMON', value: 'true' },
+                { name: 'REPAIR_SIDECAR_ANNOTATION', value: 'sidecar.istio.io/status' },
+                { name: 'ALLOW_SWITCH_TO_HOST_NS', value: 'true' },
+                { name: 'NODE_NAME', ...fieldRef('spec.nodeName') },
+                { name: 'GOMEMLIMIT', ...limitRef('limits.memory') },
+                { name: 'GOMAXPROCS', ...limitRef('limits.cpu') },
+                { name: 'POD_NAME', ...fieldRef('metadata.name') },
+                { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
+              ],
+              volumeMounts: [
+                { mountPath: '/host/opt/cni/bin', name: 'cni-bin-dir' },
+                { mountPath: '/host/proc', name: 'cni-host-procfs', readOnly: true },
+                { mountPath: '/host/etc/cni/net.d', name: 'cni-net-dir' },
+                { mountPath: '/var/run/istio-cni', name: 'cni-socket-dir' },
+                ...(ambient
+                  ? [
+                    { mountPath: '/host/var/run/netns', mountPropagation: 'HostToContainer', name: 'cni-netns-dir' },
+                    { mountPath: '/var/run/ztunnel', name: 'cni-ztunnel-sock-dir' },
+                  ]
+                  : []),
+              ],
+              resources: resourceRequirements(values.cni.resources),
+            }],
+            volumes: [
+              { name: 'cni-bin-dir', hostPath: { path: values.cni.binDir } },
+              { name: 'cni-host-procfs', hostPath: { path: '/proc', type: 'Directory' } },
+              ...(ambient ? [{ name: 'cni-ztunnel-sock-dir', hostPath: { path: '/var/run/ztunnel', type: 'DirectoryOrCreate' } }] : []),
+              { name: 'cni-net-dir', hostPath: { path: values.cni.confDir } },
+              { name: 'cni-socket-dir', hostPath: { path: '/var/run/istio-cni' } },
+              { name: 'cni-netns-dir', hostPath: { path: '/var/run/netns', type: 'DirectoryOrCreate' } },
+            ],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** Which pods ambient mode captures: labelled pods, or pods of labelled namespaces that did not opt out. */
+const AMBIENT_ENABLEMENT_SELECTORS = [
+  { podSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } } },
+  {
+    podSelector: { matchExpressions: [{ key: 'istio.io/dataplane-mode', operator: 'NotIn', values: ['none'] }] },
+    namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } },
+  },
+];
+
+/** The agent's settings (ConfigMap istio-cni-config, read with envFrom), upstream defaults made explicit. */
+function cniAgentConfig(values: IstioValues): Record<string, string> {
+  return {
+    CURRENT_AGENT_VERSION: values.global.tag,
+    AMBIENT_ENABLED: String(values.ambient.enabled),
+    AMBIENT_ENABLEMENT_SELECTOR: JSON.stringify(AMBIENT_ENABLEMENT_SELECTORS),
+    AMBIENT_DNS_CAPTURE: 'true',
+    AMBIENT_IPV6: 'true',
+    AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: 'true',
+    ENABLE_AMBIENT_DETECTION_RETRY: 'false',
+    ISTIO_OWNED_CNI_CONFIG: 'false',
+    CHAINED_CNI_PLUGIN: String(values.cni.chained),
+    EXCLUDE_NAMESPACES: values.cni.excludeNamespaces.join(','),
+    REPAIR_ENABLED: 'true',
+    REPAIR_LABEL_PODS: 'false',
+    REPAIR_DELETE_PODS: 'false',
+    REPAIR_REPAIR_PODS: 'true',
+    REPAIR_INIT_CONTAINER_NAME: 'istio-validation',
+    REPAIR_BROKEN_POD_LABEL_KEY: 'cni.istio.io/uninitialized',
+    REPAIR_BROKEN_POD_LABEL_VALUE: 'true',
+    NATIVE_NFTABLES: 'false',
+  };
+}
