@@ -170,9 +170,34 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
 
     // THEN the extras are exactly these (change the expectation deliberately when the set changes)
     const outOfBandOnly = ['Namespace/istio-system', 'ValidatingWebhookConfiguration/istiod-default-validator'];
+    // istioctl's demo installs no addons (they are samples/addons); istio-pack's demo does.
+    const demoAddons = [
+      'ClusterRole/kiali-viewer',
+      'ClusterRole/prometheus',
+      'ClusterRoleBinding/kiali',
+      'ClusterRoleBinding/prometheus',
+      'ConfigMap/istio-system/grafana',
+      'ConfigMap/istio-system/istio-grafana-dashboards',
+      'ConfigMap/istio-system/jaeger',
+      'ConfigMap/istio-system/kiali',
+      'ConfigMap/istio-system/prometheus',
+      'Deployment/istio-system/grafana',
+      'Deployment/istio-system/jaeger',
+      'Deployment/istio-system/kiali',
+      'Deployment/istio-system/prometheus',
+      'Service/istio-system/grafana',
+      'Service/istio-system/jaeger-collector',
+      'Service/istio-system/kiali',
+      'Service/istio-system/prometheus',
+      'Service/istio-system/tracing',
+      'Service/istio-system/zipkin',
+      'ServiceAccount/istio-system/grafana',
+      'ServiceAccount/istio-system/kiali',
+      'ServiceAccount/istio-system/prometheus',
+    ];
     expect(extras).toEqual({
       default: { beyondInstalledCluster: [], beyondManifestGenerate: outOfBandOnly },
-      demo: { beyondInstalledCluster: [], beyondManifestGenerate: outOfBandOnly },
+      demo: { beyondInstalledCluster: demoAddons, beyondManifestGenerate: [...demoAddons, ...outOfBandOnly].sort() },
     });
   });
 });

@@ -54,7 +54,7 @@ describe('node agents hold exactly the privileges upstream grants them', () => {
 describe('security baseline of every workload', () => {
   test('there are workloads to check', () => {
     expect(workloads.filter(([profile]) => profile === 'demo').map(([, name]) => name).sort())
-      .toEqual(['Deployment/istio-egressgateway', 'Deployment/istio-ingressgateway', 'Deployment/istiod']);
+      .toEqual(['Deployment/grafana', 'Deployment/istio-egressgateway', 'Deployment/istio-ingressgateway', 'Deployment/istiod', 'Deployment/jaeger', 'Deployment/kiali', 'Deployment/prometheus']);
   });
 
   test.each(workloads.filter(([, name]) => !(name in NODE_AGENT_PRIVILEGES)))('%s %s', (_profile, _name, workload) => {

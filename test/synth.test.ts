@@ -26,7 +26,7 @@ describe('synthesize', () => {
     expect(result.profiles.map((p) => p.name)).toEqual(['default', 'demo', 'minimal', 'empty', 'preview', 'remote', 'ambient']);
     const files = workspace.snapshot('dist');
     const kustomization = yaml.load(files['demo/kustomization.yaml']) as any;
-    expect(kustomization.resources).toEqual(['namespace.yaml', 'base.yaml', 'istiod.yaml', 'istio-ingressgateway.yaml', 'istio-egressgateway.yaml']);
+    expect(kustomization.resources).toEqual(['namespace.yaml', 'base.yaml', 'istiod.yaml', 'istio-ingressgateway.yaml', 'istio-egressgateway.yaml', 'prometheus.yaml', 'grafana.yaml', 'jaeger.yaml', 'kiali.yaml']);
     for (const resource of kustomization.resources) expect(files[`demo/${resource}`]).toBeDefined();
     expect(yaml.load(files['empty/kustomization.yaml'])).toMatchObject({ resources: [] });
     expect(workspace.entries()).toEqual(['dist', 'profiles']);
@@ -155,7 +155,7 @@ describe('user profiles', () => {
 
     // THEN
     const files = workspace.snapshot('dist/edge');
-    expect(Object.keys(files).sort()).toEqual(['base.yaml', 'istio-edge.yaml', 'istio-egressgateway.yaml', 'istiod.yaml', 'kustomization.yaml', 'namespace.yaml']);
+    expect(Object.keys(files).sort()).toEqual(['base.yaml', 'grafana.yaml', 'istio-edge.yaml', 'istio-egressgateway.yaml', 'istiod.yaml', 'jaeger.yaml', 'kiali.yaml', 'kustomization.yaml', 'namespace.yaml', 'prometheus.yaml']);
     const service = (yaml.loadAll(files['istio-edge.yaml']) as any[]).find((o) => o.kind === 'Service');
     expect(service.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http2', port: 80, targetPort: 8080, nodePort: 31380, protocol: 'TCP' }] });
     expect(files['istiod.yaml']).toContain('accessLogFile: /dev/stdout');

@@ -50,11 +50,24 @@ export function meshConfig(values: IstioValues): Record<string, unknown> {
 
 /** The extension provider for the configured tracing endpoint. */
 function tracingProvider(values: IstioValues): Record<string, unknown> {
-  const { provider, endpoint } = values.tracing;
+  const provider = values.tracing.provider;
+  const endpoint = tracingEndpoint(values);
   const separator = endpoint.lastIndexOf(':');
   const service = endpoint.slice(0, separator);
   const port = Number(endpoint.slice(separator + 1));
   return { name: TRACING_PROVIDER, [provider]: { service, port } };
+}
+
+/**
+ * The collector address traces go to: `tracing.endpoint`, or by default the Jaeger addon's collector in
+ * the control-plane namespace (Service zipkin:9411 for zipkin, jaeger-collector:4317 for OTLP).
+ */
+export function tracingEndpoint(values: IstioValues): string {
+  if (values.tracing.endpoint !== '') return values.tracing.endpoint;
+  const namespace = values.global.istioNamespace;
+  return values.tracing.provider === 'zipkin'
+    ? `zipkin.${namespace}.svc.cluster.local:9411`
+    : `jaeger-collector.${namespace}.svc.cluster.local:4317`;
 }
 
 /** Serialises a config map payload deterministically (sorted keys, no line folding). */

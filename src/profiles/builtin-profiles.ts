@@ -14,15 +14,17 @@ export class DefaultProfile extends Profile {
 
 /**
  * Upstream's `demo`: adds an egress gateway and the demo ingress ports, turns on access logs and
- * 100% trace sampling, and shrinks requests so the whole mesh fits a small cluster.
+ * 100% trace sampling, and shrinks requests so the whole mesh fits a small cluster. The
+ * observability addons are on, wired to each other (traces go to the Jaeger addon).
  */
 export class DemoProfile extends Profile {
   public readonly name = 'demo';
-  public readonly description = 'Showcase: ingress and egress gateways, access logs, 100% tracing, tiny requests.';
+  public readonly description = 'Showcase: ingress and egress gateways, observability addons, access logs, 100% tracing, tiny requests.';
   public readonly parent = new DefaultProfile();
   public readonly overlay: ValuesOverlay = {
     mesh: { accessLogFile: '/dev/stdout' },
     tracing: { enabled: true, sampling: 100 },
+    addons: { prometheus: { enabled: true }, grafana: { enabled: true }, jaeger: { enabled: true }, kiali: { enabled: true } },
     sidecarInjection: { proxy: { resources: DEMO_REQUESTS } },
     istiod: { autoscale: { enabled: false }, resources: { requests: { cpu: '10m', memory: '100Mi' } } },
     gateways: {

@@ -2,9 +2,13 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioBase } from '../components/base';
 import { IstioGateway } from '../components/gateway';
+import { Grafana } from '../components/grafana';
 import { IstioCni } from '../components/istio-cni';
 import { Istiod } from '../components/istiod';
+import { Jaeger } from '../components/jaeger';
+import { Kiali } from '../components/kiali';
 import { IstioNamespace } from '../components/namespace';
+import { Prometheus } from '../components/prometheus';
 import { Ztunnel } from '../components/ztunnel';
 import { IstioValues } from '../values/model';
 
@@ -31,11 +35,12 @@ function ingressServiceProblems(values: IstioValues, ingressServices: readonly s
 }
 
 /** Argo CD sync waves: namespace and CRDs, then istiod and node agents, then gateways (their pods need the injector). */
-const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1' };
+const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1', addon: '1' };
 
 /**
  * The components a profile's values turn on, one cdk8s Chart per output file:
- * `namespace`, `base`, `istiod`, `istio-cni`, `ztunnel` and one `istio-<gatewayName>` per enabled gateway.
+ * `namespace`, `base`, `istiod`, `istio-cni`, `ztunnel`, one `istio-<gatewayName>` per enabled gateway,
+ * and the addons (`prometheus`, `grafana`, `jaeger`, `kiali`).
  */
 export class IstioInstallation extends Construct {
   /** The charts in apply order; each becomes `<chart id>.yaml`. */
@@ -71,6 +76,11 @@ export class IstioInstallation extends Construct {
         }
       }
     }
+    const addons = values.addons;
+    if (addons.prometheus.enabled) new Prometheus(this.chart('prometheus', SYNC_WAVES.addon), 'prometheus', { values });
+    if (addons.grafana.enabled) new Grafana(this.chart('grafana', SYNC_WAVES.addon), 'grafana', { values });
+    if (addons.jaeger.enabled) new Jaeger(this.chart('jaeger', SYNC_WAVES.addon), 'jaeger', { values });
+    if (addons.kiali.enabled) new Kiali(this.chart('kiali', SYNC_WAVES.addon), 'kiali', { values });
     this.node.addValidation({ validate: () => ingressServiceProblems(values, ingressServices) });
     this.annotateSyncWaves();
   }

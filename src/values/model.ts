@@ -57,6 +57,12 @@ const cidr = s.string({
   check: (value) => (isCidr(value) ? undefined : 'must be a valid CIDR such as 10.0.0.0/8'),
 });
 
+const addonImage = (description: string, image: string) =>
+  s.string({ description, default: image, allowEmpty: false, pattern: /[a-zA-Z0-9][^\s:@]*(:[A-Za-z0-9_.-]+)?(@sha256:[a-f0-9]{64})?/, patternName: 'an image reference such as docker.io/prom/prometheus:v3.10.0' });
+
+const addonServiceType = (service: string) =>
+  s.enumOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { description: `Service type of ${service} (ClusterIP: reach it with kubectl port-forward).`, default: 'ClusterIP' });
+
 const portNumber = (description: string) => s.integer({ description, default: 1, minimum: 1, maximum: 65535 });
 
 // ---------------------------------------------------------------------------------------------
@@ -239,9 +245,7 @@ export const VALUES_MODEL = s.object({
     enabled: s.boolean({ description: 'Send traces from every proxy to the endpoint below.', default: false, form: { group: 'Tracing' } }),
     provider: s.enumOf(['zipkin', 'opentelemetry'] as const, { description: 'Protocol of the endpoint: zipkin (HTTP) or opentelemetry (OTLP/gRPC).', default: 'zipkin', form: { group: 'Tracing' } }),
     endpoint: s.string({
-      description: 'Collector address as host:port, e.g. zipkin.istio-system.svc.cluster.local:9411.',
-      default: 'zipkin.istio-system.svc.cluster.local:9411',
-      allowEmpty: false,
+      description: 'Collector address as host:port ("" = the Jaeger addon in istioNamespace: zipkin:9411 or jaeger-collector:4317 by provider).',
       pattern: HOST_PORT,
       patternName: 'host:port such as zipkin.istio-system.svc.cluster.local:9411',
       form: { group: 'Tracing' },
@@ -303,6 +307,81 @@ export const VALUES_MODEL = s.object({
     resources: resources('ztunnel resources.', ['200m', '512Mi'], ['', '']),
     logLevel: s.enumOf(['trace', 'debug', 'info', 'warn', 'error'] as const, { description: 'ztunnel log level (RUST_LOG).', default: 'info' }),
   }, { description: 'The ztunnel node proxy (DaemonSet ztunnel), rendered when ambient.enabled.' }),
+
+  addons: s.object({
+    prometheus: s.object({
+      enabled: s.boolean({ description: 'Deploy Prometheus, scraping istiod, gateways, sidecars and node agents.', default: false, form: { group: 'Addons', label: 'Enable Prometheus' } }),
+      image: addonImage('Prometheus image.', 'docker.io/prom/prometheus:v3.10.0'),
+      retention: s.string({ description: 'How long samples are kept.', default: '15d', allowEmpty: false, pattern: /[0-9]+(ms|s|m|h|d|w|y)/, patternName: 'a duration such as 15d or 12h' }),
+      scrapeInterval: s.string({ description: 'Scrape interval.', default: '15s', allowEmpty: false, pattern: /[0-9]+(ms|s|m|h)/, patternName: 'a duration such as 15s' }),
+      persistence: s.object({
+        enabled: s.boolean({ description: 'Keep data on a PersistentVolumeClaim (otherwise an emptyDir that is lost with the pod).', default: false }),
+        size: s.string({ description: 'Claim size.', default: '10Gi', allowEmpty: false, pattern: QUANTITY, patternName: 'a Kubernetes quantity such as 10Gi' }),
+        storageClassName: s.string({ description: 'StorageClass of the claim ("" = the cluster default).', pattern: DNS_SUBDOMAIN, patternName: 'a StorageClass name' }),
+      }, { description: 'Prometheus storage.' }),
+      serviceType: addonServiceType('prometheus'),
+      resources: resources('Prometheus resources.', ['50m', '256Mi'], ['', '']),
+    }, { description: 'Prometheus (Service prometheus:9090).' }),
+    grafana: s.object({
+      enabled: s.boolean({ description: 'Deploy Grafana with Prometheus as data source and the istio-pack Istio dashboards.', default: false, form: { group: 'Addons', label: 'Enable Grafana' } }),
+      image: addonImage('Grafana image.', 'docker.io/grafana/grafana:12.0.1'),
+      adminSecret: s.object({
+        name: s.string({ description: 'Existing Secret holding the Grafana admin user and password ("" = no admin account: dashboards are read-only).', pattern: DNS_SUBDOMAIN, patternName: 'a Secret name' }),
+        userKey: s.string({ description: 'Key of the admin user name in the Secret.', default: 'admin-user', allowEmpty: false, pattern: /[-._a-zA-Z0-9]+/, patternName: 'a Secret key' }),
+        passwordKey: s.string({ description: 'Key of the admin password in the Secret.', default: 'admin-password', allowEmpty: false, pattern: /[-._a-zA-Z0-9]+/, patternName: 'a Secret key' }),
+      }, { description: 'Grafana admin credentials, only ever read from a Secret.' }),
+      anonymousViewer: s.boolean({ description: 'Let visitors view dashboards without logging in (Viewer role, never Admin).', default: true }),
+      serviceType: addonServiceType('grafana'),
+      resources: resources('Grafana resources.', ['10m', '64Mi'], ['', '']),
+    }, { description: 'Grafana (Service grafana:3000).' }),
+    jaeger: s.object({
+      enabled: s.boolean({ description: 'Deploy Jaeger all-in-one with the tracing, zipkin and jaeger-collector Services.', default: false, form: { group: 'Addons', label: 'Enable Jaeger' } }),
+      image: addonImage('Jaeger image.', 'docker.io/jaegertracing/jaeger:2.14.0'),
+      serviceType: addonServiceType('tracing (the Jaeger UI)'),
+      resources: resources('Jaeger resources.', ['10m', '128Mi'], ['', '']),
+    }, { description: 'Jaeger (UI at Service tracing:80/jaeger; collector at zipkin:9411 and jaeger-collector).' }),
+    kiali: s.object({
+      enabled: s.boolean({ description: 'Deploy Kiali, configured with this output\'s Prometheus, Grafana and Jaeger.', default: false, form: { group: 'Addons', label: 'Enable Kiali' } }),
+      image: addonImage('Kiali image.', 'quay.io/kiali/kiali:v2.26'),
+      serviceType: addonServiceType('kiali'),
+      resources: resources('Kiali resources.', ['10m', '64Mi'], ['', '1Gi']),
+      signingKeySecret: s.object({
+        name: s.string({ description: 'Existing Secret with the 16/24/32-character session signing key ("" = a random key made at pod start; sessions end when the pod restarts).', pattern: DNS_SUBDOMAIN, patternName: 'a Secret name' }),
+        key: s.string({ description: 'Key of the signing key in the Secret.', default: 'key', allowEmpty: false, pattern: /[-._a-zA-Z0-9]+/, patternName: 'a Secret key' }),
+      }, { description: 'Kiali session signing key, only ever read from a Secret.' }),
+      auth: s.object({
+        strategy: s.enumOf(['token', 'basic'] as const, {
+          description: 'token: log in with a Kubernetes token; basic: user name and password (htpasswd) checked by an nginx proxy in the Kiali pod.',
+          default: 'token',
+          form: { group: 'Addons', label: 'Kiali login' },
+        }),
+        basic: s.object({
+          htpasswdSecret: s.object({
+            name: s.string({ description: 'Existing Secret holding htpasswd lines (e.g. from `htpasswd -nbB admin <password>`).', pattern: DNS_SUBDOMAIN, patternName: 'a Secret name' }),
+            key: s.string({ description: 'Key of the htpasswd file in the Secret.', default: 'auth', allowEmpty: false, pattern: /[-._a-zA-Z0-9]+/, patternName: 'a Secret key' }),
+          }, { description: 'Users allowed into Kiali, from an existing Secret.' }),
+          htpasswd: s.list(s.string({
+            description: 'An htpasswd line with a hashed password.',
+            allowEmpty: false,
+            pattern: /[^:\s]+:(\$2[aby]\$[0-9]{2}\$\S{53}|\$apr1\$\S+|\{SHA\}\S+)/,
+            patternName: 'user:hash with a bcrypt ($2y$), $apr1$ or {SHA} hash (plain-text passwords are refused)',
+          }), { description: 'Users given in values instead, as hashed htpasswd lines (rendered into Secret kiali-htpasswd, never plain text).', uniqueItems: true }),
+          role: s.enumOf(['viewer', 'admin'] as const, { description: 'What basic-auth users may do: viewer (read-only) or admin (edit Istio config).', default: 'viewer' }),
+          proxyImage: addonImage('nginx image of the auth proxy (unprivileged, port 8080 free).', 'docker.io/nginxinc/nginx-unprivileged:1.30-alpine'),
+        }, {
+          description: 'User name / password login (the ACK console\'s Kiali credentials).',
+          rules: [(basic) => (basic.htpasswdSecret.name !== '' && basic.htpasswd.length > 0
+            ? [{ path: 'htpasswd', message: 'must be empty when htpasswdSecret.name is set (choose one source of users), got 1 or more lines' }]
+            : [])],
+        }),
+      }, {
+        description: 'How people log in to Kiali (anonymous access is not offered).',
+        rules: [(auth) => (auth.strategy === 'basic' && auth.basic.htpasswdSecret.name === '' && auth.basic.htpasswd.length === 0
+          ? [{ path: 'basic.htpasswdSecret.name', message: 'must name a Secret (or basic.htpasswd must list users) when strategy is basic, got none' }]
+          : [])],
+      }),
+    }, { description: 'Kiali (Service kiali:20001, UI at /kiali).' }),
+  }, { description: 'Observability addons (Istio samples/addons, hardened).' }),
 
   gateways: s.object({
     enabled: s.boolean({ description: 'Master switch for all gateways below.', default: true, form: { group: 'Gateways' } }),
