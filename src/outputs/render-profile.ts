@@ -1,4 +1,5 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { IstioInstallation } from '../profiles/installation';
 import { Profile } from '../profiles/profile';
 import { IstioValues } from '../values/model';
@@ -48,15 +49,24 @@ function validateConstructs(app: App): void {
   if (failures.length > 0) throw new Error(`Validation failed with the following errors:\n${failures.join('\n')}`);
 }
 
+/**
+ * Multi-document YAML of a chart's objects. js-yaml rather than cdk8s' own serialiser: it is several
+ * times faster on these files, and cdk8s has already put the keys in a fixed order. Strings that YAML
+ * 1.1 readers could take for booleans or numbers are quoted (js-yaml's compatibility mode).
+ */
+export function toManifestYaml(objects: readonly unknown[]): string {
+  return objects.map((object) => yaml.dump(object, { noRefs: true, lineWidth: -1 })).join('---\n');
+}
+
 function serialiseChart(chart: Chart): string {
-  return GENERATED_HEADER + Yaml.stringify(...chart.toJson());
+  return GENERATED_HEADER + toManifestYaml(chart.toJson());
 }
 
 function kustomization(profile: Profile, resources: readonly string[]): string {
-  const body = Yaml.stringify({
+  const body = toManifestYaml([{
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources,
-  });
+  }]);
   return `${GENERATED_HEADER}# Profile ${profile.name}: ${profile.description}\n${body}`;
 }
