@@ -14,6 +14,7 @@ export * from './labels';
 export * from './mesh-config';
 export * from './namespace';
 export * from './prometheus';
+export * from './rbac';
 export * from './rbac-rules';
 export * from './security';
 export * from './ztunnel';

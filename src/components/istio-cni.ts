@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
 import { commonLabels, istioImage, revisionLabel } from './labels';
-import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES, PolicyRuleFacts } from './rbac-rules';
+import { clusterRoleWithBinding } from './rbac';
+import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES } from './rbac-rules';
 import { resourceRequirements } from './security';
 
 /** Props of {@link IstioCni}. */
@@ -53,10 +54,10 @@ export class IstioCni extends Construct {
       kind: 'ServiceAccount',
       metadata: { name: 'istio-cni', namespace, labels },
     });
-    const subject = { kind: 'ServiceAccount', name: 'istio-cni', namespace };
-    this.clusterRole('cni', 'istio-cni', 'istio-cni', ISTIO_CNI_RULES, subject, labels);
-    this.clusterRole('repair', 'istio-cni-repair-role', 'istio-cni-repair-rolebinding', ISTIO_CNI_REPAIR_RULES, subject, labels);
-    if (ambient) this.clusterRole('ambient', 'istio-cni-ambient', 'istio-cni-ambient', ISTIO_CNI_AMBIENT_RULES, subject, labels);
+    const serviceAccount = { name: 'istio-cni', namespace };
+    clusterRoleWithBinding(this, 'cni', { name: 'istio-cni', rules: ISTIO_CNI_RULES, serviceAccount, labels });
+    clusterRoleWithBinding(this, 'repair', { name: 'istio-cni-repair-role', bindingName: 'istio-cni-repair-rolebinding', rules: ISTIO_CNI_REPAIR_RULES, serviceAccount, labels });
+    if (ambient) clusterRoleWithBinding(this, 'ambient', { name: 'istio-cni-ambient', rules: ISTIO_CNI_AMBIENT_RULES, serviceAccount, labels });
 
     new ApiObject(this, 'config', {
       apiVersion: 'v1',
@@ -66,22 +67,6 @@ export class IstioCni extends Construct {
     });
 
     this.addDaemonSet(values, namespace, labels);
-  }
-
-  private clusterRole(id: string, name: string, bindingName: string, rules: readonly PolicyRuleFacts[], subject: Record<string, string>, labels: Record<string, string>): void {
-    new ApiObject(this, `${id}-role`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name, labels },
-      rules,
-    });
-    new ApiObject(this, `${id}-binding`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: bindingName, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [subject],
-    });
   }
 
   private addDaemonSet(values: IstioValues, namespace: string, labels: Record<string, string>): void {

@@ -8,8 +8,8 @@ import {
   ISTIOD_NAMESPACE_RULES,
   ISTIO_READER_REMOTE_EXTRA_RULES,
   ISTIO_READER_RULES,
-  PolicyRuleFacts,
 } from './rbac-rules';
+import { clusterRoleWithBinding } from './rbac';
 
 /** Props of {@link IstiodRbac}. */
 export interface IstiodRbacProps {
@@ -36,8 +36,9 @@ export class IstiodRbac extends Construct {
       metadata: { name: account, namespace, labels },
     });
     const subject = { kind: 'ServiceAccount', name: account, namespace };
-    clusterRoleWithBinding(this, 'clusterrole', `${withRevision('istiod-clusterrole', values)}-${namespace}`, ISTIOD_CLUSTER_RULES, subject, labels);
-    clusterRoleWithBinding(this, 'gateway-controller', `${withRevision('istiod-gateway-controller', values)}-${namespace}`, ISTIOD_GATEWAY_CONTROLLER_RULES, subject, labels);
+    const serviceAccount = { name: account, namespace };
+    clusterRoleWithBinding(this, 'clusterrole', { name: `${withRevision('istiod-clusterrole', values)}-${namespace}`, rules: ISTIOD_CLUSTER_RULES, serviceAccount, labels });
+    clusterRoleWithBinding(this, 'gateway-controller', { name: `${withRevision('istiod-gateway-controller', values)}-${namespace}`, rules: ISTIOD_GATEWAY_CONTROLLER_RULES, serviceAccount, labels });
 
     new ApiObject(this, 'role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -65,31 +66,12 @@ export class IstioReaderRbac extends Construct {
     const { values } = props;
     const namespace = values.global.istioNamespace;
     const rules = values.remote.enabled ? [...ISTIO_READER_RULES, ...ISTIO_READER_REMOTE_EXTRA_RULES] : ISTIO_READER_RULES;
-    const subject = { kind: 'ServiceAccount', name: 'istio-reader-service-account', namespace };
     const labels = { ...commonLabels(values), 'app': 'istio-reader', 'release': 'istio', 'app.kubernetes.io/name': 'istio-reader' };
-    clusterRoleWithBinding(this, 'reader', `${withRevision('istio-reader-clusterrole', values)}-${namespace}`, rules, subject, labels);
+    clusterRoleWithBinding(this, 'reader', {
+      name: `${withRevision('istio-reader-clusterrole', values)}-${namespace}`,
+      rules,
+      serviceAccount: { name: 'istio-reader-service-account', namespace },
+      labels,
+    });
   }
-}
-
-function clusterRoleWithBinding(
-  scope: Construct,
-  id: string,
-  name: string,
-  rules: readonly PolicyRuleFacts[],
-  subject: Record<string, string>,
-  labels: Record<string, string>,
-): void {
-  new ApiObject(scope, `${id}-role`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name, labels },
-    rules,
-  });
-  new ApiObject(scope, `${id}-binding`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-    subjects: [subject],
-  });
 }

@@ -4,6 +4,7 @@ import { IstioValues } from '../values/model';
 import { ISTIO_DASHBOARDS } from './grafana-dashboards';
 import { commonLabels } from './labels';
 import { toConfigYaml } from './mesh-config';
+import { clusterRoleWithBinding } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Kiali}. */
@@ -116,8 +117,7 @@ export class Kiali extends Construct {
     const selector = { 'app.kubernetes.io/name': 'kiali', 'app.kubernetes.io/instance': 'kiali' };
 
     new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kiali', namespace, labels } });
-    this.clusterRole('viewer', 'kiali-viewer', KIALI_VIEWER_RULES, labels);
-    this.binding('viewer-binding', 'kiali', 'kiali-viewer', namespace, labels);
+    clusterRoleWithBinding(this, 'viewer', { name: 'kiali-viewer', bindingName: 'kiali', rules: KIALI_VIEWER_RULES, serviceAccount: { name: 'kiali', namespace }, labels });
     new ApiObject(this, 'config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -141,20 +141,6 @@ export class Kiali extends Construct {
     this.addDeployment(values, namespace, labels, selector);
   }
 
-  private clusterRole(id: string, name: string, rules: ReadonlyArray<Record<string, unknown>>, labels: Record<string, string>): void {
-    new ApiObject(this, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels }, rules });
-  }
-
-  private binding(id: string, serviceAccount: string, role: string, namespace: string, labels: Record<string, string>): void {
-    new ApiObject(this, id, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: serviceAccount === 'kiali' ? 'kiali' : serviceAccount, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-      subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
-    });
-  }
-
   private addBasicAuthObjects(values: IstioValues, namespace: string, labels: Record<string, string>): void {
     const basic = values.addons.kiali.auth.basic;
     new ApiObject(this, 'basic-auth-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kiali-basic-auth', namespace, labels } });
@@ -165,8 +151,19 @@ export class Kiali extends Construct {
       type: 'kubernetes.io/service-account-token',
       metadata: { name: 'kiali-basic-auth-token', namespace, labels, annotations: { 'kubernetes.io/service-account.name': 'kiali-basic-auth' } },
     });
-    if (basic.role === 'admin') this.clusterRole('admin', 'kiali-basic-auth-admin', [...KIALI_VIEWER_RULES, ...KIALI_ADMIN_EXTRA_RULES], labels);
-    this.binding('basic-auth-binding', 'kiali-basic-auth', basic.role === 'admin' ? 'kiali-basic-auth-admin' : 'kiali-viewer', namespace, labels);
+    const serviceAccount = { name: 'kiali-basic-auth', namespace };
+    if (basic.role === 'admin') {
+      clusterRoleWithBinding(this, 'basic-auth', { name: 'kiali-basic-auth-admin', bindingName: 'kiali-basic-auth', rules: [...KIALI_VIEWER_RULES, ...KIALI_ADMIN_EXTRA_RULES], serviceAccount, labels });
+    } else {
+      // Viewers reuse the kiali-viewer ClusterRole created above.
+      new ApiObject(this, 'basic-auth-binding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'kiali-basic-auth', labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kiali-viewer' },
+        subjects: [{ kind: 'ServiceAccount', ...serviceAccount }],
+      });
+    }
     if (basic.htpasswd.length > 0) {
       new ApiObject(this, 'htpasswd', {
         apiVersion: 'v1',

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
+import { clusterRoleWithBinding } from './rbac';
 import { toConfigYaml } from './mesh-config';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
@@ -75,22 +76,15 @@ export class Prometheus extends Construct {
     const selector = { 'app': 'prometheus', 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'server' };
 
     new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus', namespace, labels } });
-    new ApiObject(this, 'cluster-role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'prometheus', labels },
+    clusterRoleWithBinding(this, 'cluster', {
+      name: 'prometheus',
       rules: [
         { apiGroups: [''], resources: ['nodes', 'nodes/proxy', 'nodes/metrics', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
         { nonResourceURLs: ['/metrics'], verbs: ['get'] },
       ],
-    });
-    new ApiObject(this, 'cluster-role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'prometheus', labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prometheus' },
-      subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace }],
+      serviceAccount: { name: 'prometheus', namespace },
+      labels,
     });
     new ApiObject(this, 'config', {
       apiVersion: 'v1',
