@@ -1,3 +1,4 @@
+import { ConcreteBinder } from '../src/values/binder';
 import { IstioGateway, effectiveTargetPort } from '../src/components/gateway';
 import { only, synthComponent, valuesWith } from './support/values';
 
@@ -73,8 +74,8 @@ describe('IstioGateway', () => {
   });
 
   test('effectiveTargetPort maps 0 to the service port', () => {
-    expect(effectiveTargetPort({ name: 'https', port: 443, targetPort: 0, protocol: 'TCP' })).toBe(443);
-    expect(effectiveTargetPort({ name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' })).toBe(8443);
+    expect(effectiveTargetPort(new ConcreteBinder(), { name: 'https', port: 443, targetPort: 0, protocol: 'TCP' })).toBe(443);
+    expect(effectiveTargetPort(new ConcreteBinder(), { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' })).toBe(8443);
   });
 
   test('fixed replicas without autoscaling; a PDB once two replicas are kept', () => {

@@ -25,8 +25,11 @@ import {
   buildInjectorConfig,
   buildInjectorValues,
 } from '../src/components/injection-templates';
+import { ConcreteBinder } from '../src/values/binder';
 
 jest.setTimeout(120000);
+
+const CONCRETE = new ConcreteBinder();
 
 // ---------------------------------------------------------------------------------------------
 // Rendered-overlay shapes (only what the assertions read).
@@ -238,8 +241,8 @@ function runRenderer(request: object): string {
 /** Renders one template of the generated `config` key, with the generated `values` key, like istiod. */
 function renderTemplate(name: 'sidecar' | 'gateway', values: InjectionValues, data: object): Overlay {
   const text = runRenderer({
-    config: buildInjectorConfig(values),
-    values: buildInjectorValues(values),
+    config: buildInjectorConfig(CONCRETE, values),
+    values: buildInjectorValues(CONCRETE, values),
     templateName: name,
     data,
   });
@@ -249,7 +252,7 @@ function renderTemplate(name: 'sidecar' | 'gateway', values: InjectionValues, da
 }
 
 function summarize(values: InjectionValues): ConfigSummary {
-  return JSON.parse(runRenderer({ config: buildInjectorConfig(values), values: buildInjectorValues(values) })) as ConfigSummary;
+  return JSON.parse(runRenderer({ config: buildInjectorConfig(CONCRETE, values), values: buildInjectorValues(CONCRETE, values) })) as ConfigSummary;
 }
 
 function container(list: readonly Container[] | undefined, name: string): Container {
@@ -327,13 +330,14 @@ afterAll(() => {
 // `config` and `values` keys.
 // ---------------------------------------------------------------------------------------------
 
+
 describe('buildInjectorConfig', () => {
   test('is loadable by the injector and carries every template verbatim', () => {
     // GIVEN the default values
     const values = defaultValues();
 
     // WHEN the config key is built and loaded the way istiod loads it
-    const text = buildInjectorConfig(values);
+    const text = buildInjectorConfig(CONCRETE, values);
     const summary = summarize(values);
     const parsed = yaml.load(text) as { templates: Record<string, string> };
 
@@ -350,10 +354,10 @@ describe('buildInjectorConfig', () => {
     expect(parsed.templates['kube-gateway']).toBe(KUBE_GATEWAY_TEMPLATE);
     expect(parsed.templates.waypoint).toBe(WAYPOINT_TEMPLATE);
     // AND no agentgateway template: its class is off by default in istiod 1.30
-    expect(Object.keys(parsed.templates)).toEqual(['sidecar', 'gateway', 'kube-gateway', 'waypoint']);
+    expect(Object.keys(parsed.templates).sort()).toEqual(['gateway', 'kube-gateway', 'sidecar', 'waypoint']);
     expect(text).toContain('  sidecar: |\n');
     // AND the output is deterministic
-    expect(buildInjectorConfig(defaultValues())).toBe(text);
+    expect(buildInjectorConfig(CONCRETE, defaultValues())).toBe(text);
   });
 
   test('switches the policy off when auto-injection is disabled', () => {
@@ -374,7 +378,7 @@ describe('buildInjectorValues', () => {
     const values = withValues({ global: { clusterId: 'east', network: 'net-east' }, proxy: { holdApplicationUntilProxyStarts: true } });
 
     // WHEN the values key is built
-    const text = buildInjectorValues(values);
+    const text = buildInjectorValues(CONCRETE, values);
     const parsed = JSON.parse(text) as Record<string, Record<string, unknown>>;
 
     // THEN the model sections and the upstream-shaped fields are present
@@ -393,7 +397,7 @@ describe('buildInjectorValues', () => {
     expect(summary.holdApplicationUntilProxyStarts).toBe(true);
     expect(summary.rewriteAppHTTPProbe).toBe(true);
     // AND the output is deterministic
-    expect(buildInjectorValues(values)).toBe(text);
+    expect(buildInjectorValues(CONCRETE, values)).toBe(text);
   });
 
   test('lets istiod derive the distroless proxy image from the variant', () => {
@@ -956,8 +960,8 @@ function renderGateway(
   const result = JSON.parse(runRenderer({
     input: 'deployment',
     ambient: options.ambient ?? false,
-    config: options.config ?? buildInjectorConfig(values),
-    values: buildInjectorValues(values),
+    config: options.config ?? buildInjectorConfig(CONCRETE, values),
+    values: buildInjectorValues(CONCRETE, values),
     data,
   })) as DeploymentResult;
   const documents = yaml.loadAll(result.rendered).filter((d) => d !== null && d !== undefined) as RenderedObject[];
@@ -1237,7 +1241,7 @@ describe('kube-gateway template', () => {
 
   test('is what istiod needs: without it a Gateway of class istio cannot be deployed', () => {
     // GIVEN an injection config lacking the kube-gateway template
-    const config = yaml.load(buildInjectorConfig(defaultValues())) as { templates: Record<string, string> };
+    const config = yaml.load(buildInjectorConfig(CONCRETE, defaultValues())) as { templates: Record<string, string> };
     delete config.templates['kube-gateway'];
 
     // WHEN istiod's deployment controller renders a Gateway of class istio with it

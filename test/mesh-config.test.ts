@@ -1,10 +1,11 @@
+import { ConcreteBinder } from '../src/values/binder';
 import { meshConfig } from '../src/components/mesh-config';
 import { valuesWith } from './support/values';
 
 describe('meshConfig', () => {
   test('defaults match upstream 1.30 with values made explicit', () => {
     // WHEN
-    const mesh = meshConfig(valuesWith());
+    const mesh = meshConfig(new ConcreteBinder(), valuesWith());
 
     // THEN
     expect(mesh).toEqual({
@@ -24,7 +25,7 @@ describe('meshConfig', () => {
 
   test('tracing registers the endpoint as the default tracing provider', () => {
     // WHEN
-    const mesh: any = meshConfig(valuesWith({ tracing: { enabled: true, provider: 'opentelemetry', endpoint: 'otel-collector.observability.svc.cluster.local:4317' } }));
+    const mesh: any = meshConfig(new ConcreteBinder(), valuesWith({ tracing: { enabled: true, provider: 'opentelemetry', endpoint: 'otel-collector.observability.svc.cluster.local:4317' } }));
 
     // THEN
     expect(mesh.enableTracing).toBe(true);
@@ -34,7 +35,7 @@ describe('meshConfig', () => {
 
   test('access logs and REGISTRY_ONLY are written when set', () => {
     // WHEN
-    const mesh: any = meshConfig(valuesWith({ mesh: { accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON', outboundTrafficPolicy: 'REGISTRY_ONLY' } }));
+    const mesh: any = meshConfig(new ConcreteBinder(), valuesWith({ mesh: { accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON', outboundTrafficPolicy: 'REGISTRY_ONLY' } }));
 
     // THEN
     expect(mesh).toMatchObject({ accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON', outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
@@ -42,7 +43,7 @@ describe('meshConfig', () => {
 
   test('extraConfig is merged over the generated config', () => {
     // WHEN
-    const mesh: any = meshConfig(valuesWith({ mesh: { extraConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true }, enableAutoMtls: false } } }));
+    const mesh: any = meshConfig(new ConcreteBinder(), valuesWith({ mesh: { extraConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true }, enableAutoMtls: false } } }));
 
     // THEN
     expect(mesh.defaultConfig).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012', holdApplicationUntilProxyStarts: true });

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { ISTIO_CRDS, IstioCrdFacts } from './crd-catalog';
 import { IstioReaderRbac } from './istiod-rbac';
@@ -29,6 +30,7 @@ export class IstioBase extends Construct {
   constructor(scope: Construct, id: string, props: IstioBaseProps) {
     super(scope, id);
     const values = props.values;
+    const b = binderOf(this);
     const labels = commonLabels(values);
 
     if (props.crdDocuments) {
@@ -56,14 +58,14 @@ export class IstioBase extends Construct {
           ...labels,
           'app': 'istiod',
           'istio': 'istiod',
-          'istio.io/rev': revisionLabel(values),
+          'istio.io/rev': revisionLabel(b, values),
           'release': 'istio',
           'app.kubernetes.io/name': 'istiod',
         },
       },
       webhooks: [{
         name: 'validation.istio.io',
-        clientConfig: { service: { name: istiodName(values), namespace: values.global.istioNamespace, path: '/validate' } },
+        clientConfig: { service: { name: istiodName(b, values), namespace: values.global.istioNamespace, path: '/validate' } },
         rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: ISTIO_CONFIG_GROUPS, apiVersions: ['*'], resources: ['*'] }],
         failurePolicy: values.base.validationFailurePolicy,
         sideEffects: 'None',

@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Binder, binderOf } from '../values/binder';
 import { GatewayPortValues, GatewayValues, IstioValues } from '../values/model';
 import { ISTIO_UID } from './istiod';
-import { commonLabels, istioImage, istiodAddress, revisionLabel, withRevision } from './labels';
+import { commonLabels, istioImage, istiodAddress, pullSecrets, revisionLabel, withRevision } from './labels';
 import { GATEWAY_SDS_RULES } from './rbac-rules';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
@@ -20,8 +21,8 @@ export interface IstioGatewayProps {
 }
 
 /** The container port a Service port targets: `targetPort`, or the port itself when 0 ("same as port"). */
-export function effectiveTargetPort(port: GatewayPortValues): number {
-  return port.targetPort === 0 ? port.port : port.targetPort;
+export function effectiveTargetPort(b: Binder, port: GatewayPortValues): number {
+  return b.fallback(port.targetPort, port.port);
 }
 
 /**
@@ -39,6 +40,7 @@ export class IstioGateway extends Construct {
   constructor(scope: Construct, id: string, props: IstioGatewayProps) {
     super(scope, id);
     const { values, gateway, kind } = props;
+    const b = binderOf(this);
     const namespace = values.global.istioNamespace;
     this.name = `istio-${gateway.gatewayName}`;
     this.selectorLabels = { app: this.name, istio: gateway.gatewayName };
@@ -47,7 +49,7 @@ export class IstioGateway extends Construct {
       ...commonLabels(values),
       ...this.selectorLabels,
       'release': 'istio',
-      'istio.io/rev': revisionLabel(values),
+      'istio.io/rev': revisionLabel(b, values),
       'install.operator.istio.io/owning-resource': 'unknown',
       'operator.istio.io/component': component,
       'app.kubernetes.io/name': this.name,
@@ -59,7 +61,7 @@ export class IstioGateway extends Construct {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: serviceAccount, namespace, labels },
-      ...(values.global.imagePullSecrets.length > 0 ? { imagePullSecrets: values.global.imagePullSecrets.map((secret) => ({ name: secret })) } : {}),
+      imagePullSecrets: pullSecrets(b, values),
     });
     new ApiObject(this, 'sds-role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -75,44 +77,42 @@ export class IstioGateway extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount }],
     });
 
-    this.addDeployment(values, gateway, kind, labels, serviceAccount);
-    this.addService(gateway, namespace, labels);
-    this.addScaling(gateway, namespace, labels);
+    this.addDeployment(b, values, gateway, kind, labels, serviceAccount);
+    this.addService(b, gateway, namespace, labels);
+    this.addScaling(b, gateway, namespace, labels);
   }
 
-  private addDeployment(values: IstioValues, gateway: GatewayValues, kind: GatewayKind, labels: Record<string, string>, serviceAccount: string): void {
+  private addDeployment(b: Binder, values: IstioValues, gateway: GatewayValues, kind: GatewayKind, labels: Record<string, string>, serviceAccount: string): void {
     const podLabels = {
       ...commonLabels(values),
       ...this.selectorLabels,
       'service.istio.io/canonical-name': this.name,
       'service.istio.io/canonical-revision': 'latest',
       'sidecar.istio.io/inject': 'false',
-      'istio.io/rev': revisionLabel(values),
+      'istio.io/rev': revisionLabel(b, values),
       'operator.istio.io/component': labels['operator.istio.io/component'],
       'istio.io/dataplane-mode': 'none',
     };
-    const prometheus = values.mesh.enablePrometheusMerge
-      ? { 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' }
-      : {};
-    const containerPorts = uniqueContainerPorts(gateway.ports);
+    const merge = values.mesh.enablePrometheusMerge;
 
     new ApiObject(this, 'deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: this.name, namespace: values.global.istioNamespace, labels },
       spec: {
-        ...(gateway.autoscaleEnabled ? {} : { replicas: gateway.replicaCount }),
+        replicas: b.optional(b.not(gateway.autoscaleEnabled), gateway.replicaCount),
         selector: { matchLabels: this.selectorLabels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
         template: {
           metadata: {
             labels: podLabels,
-            annotations: {
-              'istio.io/rev': revisionLabel(values),
-              ...prometheus,
+            annotations: b.merge({
+              'istio.io/rev': revisionLabel(b, values),
+              'prometheus.io/path': b.optional(merge, '/stats/prometheus'),
+              'prometheus.io/port': b.optional(merge, '15020'),
+              'prometheus.io/scrape': b.optional(merge, 'true'),
               'sidecar.istio.io/inject': 'false',
-              ...gateway.podAnnotations,
-            },
+            }, gateway.podAnnotations),
           },
           spec: {
             serviceAccountName: serviceAccount,
@@ -121,14 +121,14 @@ export class IstioGateway extends Construct {
               // Lets the non-root proxy bind ports below 1024 when a targetPort asks for it (e.g. 80).
               sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
             },
-            ...(Object.keys(gateway.nodeSelector).length > 0 ? { nodeSelector: gateway.nodeSelector } : {}),
-            ...(gateway.tolerations.length > 0 ? { tolerations: gateway.tolerations } : {}),
-            ...(Object.keys(gateway.affinity).length > 0 ? { affinity: gateway.affinity } : {}),
+            nodeSelector: b.optional(b.isSet(gateway.nodeSelector), gateway.nodeSelector),
+            tolerations: b.optional(b.isSet(gateway.tolerations), gateway.tolerations),
+            affinity: b.optional(b.isSet(gateway.affinity), gateway.affinity),
             containers: [{
               name: 'istio-proxy',
-              image: istioImage(values, 'proxyv2'),
+              image: istioImage(b, values, 'proxyv2'),
               imagePullPolicy: values.global.imagePullPolicy,
-              args: [
+              args: b.flat(
                 'proxy',
                 'router',
                 '--domain',
@@ -136,12 +136,16 @@ export class IstioGateway extends Construct {
                 `--proxyLogLevel=${values.sidecarInjection.proxy.logLevel}`,
                 `--proxyComponentLogLevel=${values.sidecarInjection.proxy.componentLogLevel}`,
                 `--log_output_level=${values.global.logLevel}`,
-                ...(values.global.logAsJson ? ['--log_as_json'] : []),
-              ],
-              ports: [
-                ...containerPorts.map((port) => ({ containerPort: effectiveTargetPort(port), protocol: port.protocol })),
+                b.optional(values.global.logAsJson, '--log_as_json'),
+              ),
+              // One container port per distinct targetPort (two Service ports may share one); 15090 is Envoy's own.
+              ports: b.flat<Record<string, unknown>>(
+                b.each(gateway.ports, (port) => ({ containerPort: effectiveTargetPort(b, port), protocol: port.protocol }), {
+                  where: (port) => b.not(b.eq(effectiveTargetPort(b, port), 15090)),
+                  uniqueBy: (port) => `${effectiveTargetPort(b, port)}/${port.protocol}`,
+                }),
                 { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
-              ],
+              ),
               readinessProbe: {
                 httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
                 initialDelaySeconds: 1,
@@ -150,9 +154,9 @@ export class IstioGateway extends Construct {
                 successThreshold: 1,
                 failureThreshold: 30,
               },
-              resources: resourceRequirements(gateway.resources),
+              resources: resourceRequirements(b, gateway.resources),
               securityContext: restrictedContainerSecurity(),
-              env: gatewayEnv(values, this.name, gateway),
+              env: gatewayEnv(b, values, this.name, gateway),
               volumeMounts: [
                 { name: 'workload-socket', mountPath: '/var/run/secrets/workload-spiffe-uds' },
                 { name: 'credential-socket', mountPath: '/var/run/secrets/credential-uds' },
@@ -184,7 +188,7 @@ export class IstioGateway extends Construct {
               { name: 'istio-envoy', emptyDir: {} },
               { name: 'istio-data', emptyDir: {} },
               { name: 'istio-token', projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] } },
-              { name: 'config-volume', configMap: { name: withRevision('istio', values), optional: true } },
+              { name: 'config-volume', configMap: { name: withRevision(b, values, 'istio'), optional: true } },
               { name: `${kind}gateway-certs`, secret: { secretName: `istio-${kind}gateway-certs`, optional: true } },
               { name: `${kind}gateway-ca-certs`, secret: { secretName: `istio-${kind}gateway-ca-certs`, optional: true } },
             ],
@@ -194,8 +198,8 @@ export class IstioGateway extends Construct {
     });
   }
 
-  private addService(gateway: GatewayValues, namespace: string, labels: Record<string, string>): void {
-    const exposed = gateway.serviceType !== 'ClusterIP';
+  private addService(b: Binder, gateway: GatewayValues, namespace: string, labels: Record<string, string>): void {
+    const exposed = b.not(b.eq(gateway.serviceType, 'ClusterIP'));
     new ApiObject(this, 'service', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -203,27 +207,27 @@ export class IstioGateway extends Construct {
         name: this.name,
         namespace,
         labels,
-        ...(Object.keys(gateway.serviceAnnotations).length > 0 ? { annotations: gateway.serviceAnnotations } : {}),
+        annotations: b.optional(b.isSet(gateway.serviceAnnotations), gateway.serviceAnnotations),
       },
       spec: {
         type: gateway.serviceType,
         selector: this.selectorLabels,
-        ports: gateway.ports.map((port) => ({
+        ports: b.each(gateway.ports, (port) => ({
           name: port.name,
           port: port.port,
           protocol: port.protocol,
-          targetPort: effectiveTargetPort(port),
-          ...(exposed && port.nodePort !== undefined ? { nodePort: port.nodePort } : {}),
+          targetPort: effectiveTargetPort(b, port),
+          nodePort: b.optional(b.and(exposed, b.isSet(port.nodePort)), port.nodePort),
         })),
-        ...(gateway.loadBalancerIP !== '' ? { loadBalancerIP: gateway.loadBalancerIP } : {}),
-        ...(gateway.loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: gateway.loadBalancerSourceRanges } : {}),
-        ...(exposed && gateway.externalTrafficPolicy !== '' ? { externalTrafficPolicy: gateway.externalTrafficPolicy } : {}),
+        loadBalancerIP: b.optional(b.isSet(gateway.loadBalancerIP), gateway.loadBalancerIP),
+        loadBalancerSourceRanges: b.optional(b.isSet(gateway.loadBalancerSourceRanges), gateway.loadBalancerSourceRanges),
+        externalTrafficPolicy: b.optional(b.and(exposed, b.isSet(gateway.externalTrafficPolicy)), gateway.externalTrafficPolicy),
       },
     });
   }
 
-  private addScaling(gateway: GatewayValues, namespace: string, labels: Record<string, string>): void {
-    if (gateway.autoscaleEnabled) {
+  private addScaling(b: Binder, gateway: GatewayValues, namespace: string, labels: Record<string, string>): void {
+    b.whenBuild(this, gateway.autoscaleEnabled, () => {
       new ApiObject(this, 'autoscaler', {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
@@ -235,37 +239,26 @@ export class IstioGateway extends Construct {
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: gateway.targetCPUUtilizationPercentage } } }],
         },
       });
-    }
-    const keptReplicas = gateway.autoscaleEnabled ? gateway.minReplicas : gateway.replicaCount;
-    if (keptReplicas > 1) {
+    });
+    const keptReplicas = b.choose(gateway.autoscaleEnabled, gateway.minReplicas, gateway.replicaCount);
+    b.whenBuild(this, b.gt(keptReplicas, 1), () => {
       new ApiObject(this, 'disruption-budget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         metadata: { name: this.name, namespace, labels },
         spec: { minAvailable: 1, selector: { matchLabels: this.selectorLabels } },
       });
-    }
+    });
   }
 }
 
-/** Service ports reduced to distinct container ports (two Service ports may share a targetPort). */
-function uniqueContainerPorts(ports: readonly GatewayPortValues[]): GatewayPortValues[] {
-  const seen = new Set<string>();
-  return ports.filter((port) => {
-    const key = `${effectiveTargetPort(port)}/${port.protocol}`;
-    if (seen.has(key) || effectiveTargetPort(port) === 15090) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** Environment of the gateway proxy, as upstream's legacy gateway charts set it. */
-function gatewayEnv(values: IstioValues, name: string, gateway: GatewayValues): Array<Record<string, unknown>> {
+function gatewayEnv(b: Binder, values: IstioValues, name: string, gateway: GatewayValues): Array<Record<string, unknown>> {
   const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
-  const meshId = values.global.meshId === '' ? values.mesh.trustDomain : values.global.meshId;
-  const env: Array<Record<string, unknown>> = [
+  const meshId = b.fallback(values.global.meshId, values.mesh.trustDomain);
+  return b.flat<Record<string, unknown>>(
     { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-    { name: 'CA_ADDR', value: istiodAddress(values) },
+    { name: 'CA_ADDR', value: istiodAddress(b, values) },
     { name: 'NODE_NAME', ...fieldRef('spec.nodeName') },
     { name: 'POD_NAME', ...fieldRef('metadata.name') },
     { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
@@ -280,8 +273,7 @@ function gatewayEnv(values: IstioValues, name: string, gateway: GatewayValues): 
     { name: 'ISTIO_META_UNPRIVILEGED_POD', value: 'true' },
     { name: 'ISTIO_META_CLUSTER_ID', value: values.global.clusterId },
     { name: 'ISTIO_META_NODE_NAME', ...fieldRef('spec.nodeName') },
-  ];
-  if (values.global.network !== '') env.push({ name: 'ISTIO_META_NETWORK', value: values.global.network });
-  for (const [envName, value] of Object.entries(gateway.env)) env.push({ name: envName, value });
-  return env;
+    b.optional(b.isSet(values.global.network), { name: 'ISTIO_META_NETWORK', value: values.global.network }),
+    b.entries(gateway.env, (envName, value) => ({ name: envName, value })),
+  );
 }

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { istioDashboardFiles } from './grafana-dashboards';
 import { commonLabels } from './labels';
-import { toConfigYaml } from './mesh-config';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Grafana}. */
@@ -54,6 +54,7 @@ export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const values = props.values;
+    const b = binderOf(this);
     const settings = values.addons.grafana;
     const namespace = values.global.istioNamespace;
     const labels = { ...commonLabels(values), 'app': 'grafana', 'app.kubernetes.io/name': 'grafana' };
@@ -66,7 +67,7 @@ export class Grafana extends Construct {
       metadata: { name: 'grafana', namespace, labels },
       data: {
         'grafana.ini': grafanaIni(values),
-        'datasources.yaml': toConfigYaml({
+        'datasources.yaml': b.yaml({
           apiVersion: 1,
           datasources: [{
             name: 'Prometheus',
@@ -79,7 +80,7 @@ export class Grafana extends Construct {
             jsonData: { timeInterval: values.addons.prometheus.scrapeInterval },
           }],
         }),
-        'dashboardproviders.yaml': toConfigYaml({
+        'dashboardproviders.yaml': b.yaml({
           apiVersion: 1,
           providers: [{ name: 'istio', orgId: 1, folder: 'istio', type: 'file', disableDeletion: false, options: { path: DASHBOARD_FOLDER } }],
         }),
@@ -99,12 +100,12 @@ export class Grafana extends Construct {
     });
 
     const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: settings.adminSecret.name, key } } });
-    const adminEnv = settings.adminSecret.name === ''
-      ? [{ name: 'GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION', value: 'true' }]
-      : [
-        { name: 'GF_SECURITY_ADMIN_USER', ...secretRef(settings.adminSecret.userKey) },
-        { name: 'GF_SECURITY_ADMIN_PASSWORD', ...secretRef(settings.adminSecret.passwordKey) },
-      ];
+    const hasAdmin = b.isSet(settings.adminSecret.name);
+    const adminEnv = [
+      b.optional(b.not(hasAdmin), { name: 'GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION', value: 'true' }),
+      b.optional(hasAdmin, { name: 'GF_SECURITY_ADMIN_USER', ...secretRef(settings.adminSecret.userKey) }),
+      b.optional(hasAdmin, { name: 'GF_SECURITY_ADMIN_PASSWORD', ...secretRef(settings.adminSecret.passwordKey) }),
+    ];
     const provisioning = (name: string, file: string, folder: string) => ({ name, mountPath: `/etc/grafana/provisioning/${folder}/${file}`, subPath: file, readOnly: true });
 
     new ApiObject(this, 'deployment', {
@@ -126,7 +127,7 @@ export class Grafana extends Construct {
               image: settings.image,
               imagePullPolicy: values.global.imagePullPolicy,
               ports: [{ containerPort: 3000, name: 'grafana', protocol: 'TCP' }],
-              env: [
+              env: b.flat<Record<string, unknown>>(
                 ...adminEnv,
                 // Grafana 12 otherwise downloads plugins from grafana.com at start.
                 { name: 'GF_PLUGINS_PREINSTALL_DISABLED', value: 'true' },
@@ -134,10 +135,10 @@ export class Grafana extends Construct {
                 { name: 'GF_PATHS_LOGS', value: '/var/log/grafana' },
                 { name: 'GF_PATHS_PLUGINS', value: '/var/lib/grafana/plugins' },
                 { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
-              ],
+              ),
               livenessProbe: { httpGet: { path: '/api/health', port: 3000 }, initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 },
               readinessProbe: { httpGet: { path: '/api/health', port: 3000 } },
-              resources: resourceRequirements(settings.resources),
+              resources: resourceRequirements(b, settings.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },

@@ -19,7 +19,7 @@
  *
  * The template text is data for istiod: nothing here is evaluated by TypeScript.
  */
-import * as yaml from 'js-yaml';
+import { Binder } from '../values/binder';
 
 /** Values of the istio-pack model that the injection templates and istiod consume. */
 export interface InjectionValues {
@@ -1271,25 +1271,6 @@ export const WAYPOINT_TEMPLATE: string = [
   gatewayServiceAndScalingDocuments('(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $infraAnnotations)'), // Service (PreferClose unless set), HorizontalPodAutoscaler, PodDisruptionBudget
 ].join('');
 
-/** A JSON value, as emitted into the `values` key. */
-type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
-
-/** Returns a copy of `value` whose object keys are sorted at every depth. */
-function sortKeysDeep(value: Json): Json {
-  if (Array.isArray(value)) {
-    return value.map((item: Json) => sortKeysDeep(item));
-  }
-  if (value !== null && typeof value === 'object') {
-    const record = value as { readonly [key: string]: Json };
-    const sorted: { [key: string]: Json } = {};
-    for (const key of Object.keys(record).sort()) {
-      sorted[key] = sortKeysDeep(record[key]);
-    }
-    return sorted;
-  }
-  return value;
-}
-
 /**
  * Builds the YAML text of the `config` key of ConfigMap `istio-sidecar-injector`.
  *
@@ -1301,10 +1282,10 @@ function sortKeysDeep(value: Json): Json {
  * `agentgateway` template is not carried: istiod 1.30 only registers its class with
  * `PILOT_ENABLE_AGENTGATEWAY=true`, which istio-pack does not set. The output is deterministic.
  */
-export function buildInjectorConfig(v: InjectionValues): string {
+export function buildInjectorConfig(b: Binder, v: InjectionValues): string {
   const config = {
     defaultTemplates: ['sidecar'],
-    policy: v.sidecarInjection.autoInjection ? 'enabled' : 'disabled',
+    policy: b.choose(v.sidecarInjection.autoInjection, 'enabled', 'disabled'),
     alwaysInjectSelector: [],
     neverInjectSelector: [],
     injectedAnnotations: {},
@@ -1315,7 +1296,7 @@ export function buildInjectorConfig(v: InjectionValues): string {
       'waypoint': WAYPOINT_TEMPLATE,
     },
   };
-  return yaml.dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });
+  return b.yaml(config);
 }
 
 /**
@@ -1326,8 +1307,8 @@ export function buildInjectorConfig(v: InjectionValues): string {
  * code reads from the typed `Values` message. istiod tolerates the unknown istio-pack fields when it
  * decodes that message. Keys are sorted at every depth; the output is deterministic.
  */
-export function buildInjectorValues(v: InjectionValues): string {
-  const document: Json = {
+export function buildInjectorValues(b: Binder, v: InjectionValues): string {
+  const document = {
     global: {
       // `global.hub`, `global.tag` and `global.variant` already have the upstream names and shapes:
       // istiod's ProxyImage() builds `.ProxyImage` as `<hub>/proxyv2:<tag>[-<variant>]` from them
@@ -1337,7 +1318,7 @@ export function buildInjectorValues(v: InjectionValues): string {
       hub: v.global.hub,
       tag: v.global.tag,
       imagePullPolicy: v.global.imagePullPolicy,
-      imagePullSecrets: [...v.global.imagePullSecrets],
+      imagePullSecrets: v.global.imagePullSecrets,
       istioNamespace: v.global.istioNamespace,
       revision: v.global.revision,
       clusterId: v.global.clusterId,
@@ -1387,12 +1368,12 @@ export function buildInjectorValues(v: InjectionValues): string {
       rewriteAppHTTPProbe: true,
     },
     trafficCapture: {
-      includeIPRanges: [...v.trafficCapture.includeIPRanges],
-      excludeIPRanges: [...v.trafficCapture.excludeIPRanges],
-      includeInboundPorts: [...v.trafficCapture.includeInboundPorts],
-      excludeInboundPorts: [...v.trafficCapture.excludeInboundPorts],
-      includeOutboundPorts: [...v.trafficCapture.includeOutboundPorts],
-      excludeOutboundPorts: [...v.trafficCapture.excludeOutboundPorts],
+      includeIPRanges: v.trafficCapture.includeIPRanges,
+      excludeIPRanges: v.trafficCapture.excludeIPRanges,
+      includeInboundPorts: v.trafficCapture.includeInboundPorts,
+      excludeInboundPorts: v.trafficCapture.excludeInboundPorts,
+      includeOutboundPorts: v.trafficCapture.includeOutboundPorts,
+      excludeOutboundPorts: v.trafficCapture.excludeOutboundPorts,
     },
     // `cni.enabled` matches the shape of upstream's top-level `cni` values; istiod's Go code does not
     // read it during injection, only the sidecar template does.
@@ -1400,5 +1381,5 @@ export function buildInjectorValues(v: InjectionValues): string {
       enabled: v.cni.enabled,
     },
   };
-  return `${JSON.stringify(sortKeysDeep(document), null, 2)}\n`;
+  return b.json(document);
 }

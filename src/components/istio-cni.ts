@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
-import { commonLabels, istioImage, revisionLabel } from './labels';
+import { commonLabels, istioImage, pullSecrets, revisionLabel } from './labels';
 import { clusterRoleWithBinding } from './rbac';
 import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES } from './rbac-rules';
 import { resourceRequirements } from './security';
@@ -13,8 +14,8 @@ export interface IstioCniProps {
 }
 
 /** Namespace of the istio-cni objects: `cni.namespace`, or the control-plane namespace. */
-export function cniNamespace(values: IstioValues): string {
-  return values.cni.namespace === '' ? values.global.istioNamespace : values.cni.namespace;
+export function cniNamespace(b: Binder, values: IstioValues): string {
+  return b.fallback(values.cni.namespace, values.global.istioNamespace);
 }
 
 /** Tolerations of node agents: they must run on every node, tainted or not. */
@@ -37,13 +38,14 @@ export class IstioCni extends Construct {
   constructor(scope: Construct, id: string, props: IstioCniProps) {
     super(scope, id);
     const values = props.values;
-    const namespace = cniNamespace(values);
+    const b = binderOf(this);
+    const namespace = cniNamespace(b, values);
     const ambient = values.ambient.enabled;
     const labels = {
       ...commonLabels(values),
       'app': 'istio-cni',
       'release': 'istio',
-      'istio.io/rev': revisionLabel(values),
+      'istio.io/rev': revisionLabel(b, values),
       'install.operator.istio.io/owning-resource': 'unknown',
       'operator.istio.io/component': 'Cni',
       'app.kubernetes.io/name': 'istio-cni',
@@ -57,19 +59,19 @@ export class IstioCni extends Construct {
     const serviceAccount = { name: 'istio-cni', namespace };
     clusterRoleWithBinding(this, 'cni', { name: 'istio-cni', rules: ISTIO_CNI_RULES, serviceAccount, labels });
     clusterRoleWithBinding(this, 'repair', { name: 'istio-cni-repair-role', bindingName: 'istio-cni-repair-rolebinding', rules: ISTIO_CNI_REPAIR_RULES, serviceAccount, labels });
-    if (ambient) clusterRoleWithBinding(this, 'ambient', { name: 'istio-cni-ambient', rules: ISTIO_CNI_AMBIENT_RULES, serviceAccount, labels });
+    b.whenBuild(this, ambient, () => clusterRoleWithBinding(this, 'ambient', { name: 'istio-cni-ambient', rules: ISTIO_CNI_AMBIENT_RULES, serviceAccount, labels }));
 
     new ApiObject(this, 'config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'istio-cni-config', namespace, labels },
-      data: cniAgentConfig(values),
+      data: cniAgentConfig(b, values),
     });
 
-    this.addDaemonSet(values, namespace, labels);
+    this.addDaemonSet(b, values, namespace, labels);
   }
 
-  private addDaemonSet(values: IstioValues, namespace: string, labels: Record<string, string>): void {
+  private addDaemonSet(b: Binder, values: IstioValues, namespace: string, labels: Record<string, string>): void {
     const ambient = values.ambient.enabled;
     const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
     const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'install-cni', divisor: '1', resource } } });
@@ -105,13 +107,13 @@ export class IstioCni extends Construct {
             priorityClassName: 'system-node-critical',
             serviceAccountName: 'istio-cni',
             terminationGracePeriodSeconds: 30,
-            ...(values.global.imagePullSecrets.length > 0 ? { imagePullSecrets: values.global.imagePullSecrets.map((secret) => ({ name: secret })) } : {}),
+            imagePullSecrets: pullSecrets(b, values),
             containers: [{
               name: 'install-cni',
-              image: istioImage(values, 'install-cni'),
+              image: istioImage(b, values, 'install-cni'),
               imagePullPolicy: values.global.imagePullPolicy,
               command: ['install-cni'],
-              args: [`--log_output_level=${values.cni.logLevel}`, ...(values.global.logAsJson ? ['--log_as_json'] : [])],
+              args: b.flat(`--log_output_level=${values.cni.logLevel}`, b.optional(values.global.logAsJson, '--log_as_json')),
               ports: [{ containerPort: 15014, name: 'metrics', protocol: 'TCP' }],
               readinessProbe: { httpGet: { path: '/readyz', port: 8000 } },
               securityContext: {
@@ -133,28 +135,24 @@ export class IstioCni extends Construct {
                 { name: 'POD_NAME', ...fieldRef('metadata.name') },
                 { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
               ],
-              volumeMounts: [
+              volumeMounts: b.flat<Record<string, unknown>>(
                 { mountPath: '/host/opt/cni/bin', name: 'cni-bin-dir' },
                 { mountPath: '/host/proc', name: 'cni-host-procfs', readOnly: true },
                 { mountPath: '/host/etc/cni/net.d', name: 'cni-net-dir' },
                 { mountPath: '/var/run/istio-cni', name: 'cni-socket-dir' },
-                ...(ambient
-                  ? [
-                    { mountPath: '/host/var/run/netns', mountPropagation: 'HostToContainer', name: 'cni-netns-dir' },
-                    { mountPath: '/var/run/ztunnel', name: 'cni-ztunnel-sock-dir' },
-                  ]
-                  : []),
-              ],
-              resources: resourceRequirements(values.cni.resources),
+                b.optional(ambient, { mountPath: '/host/var/run/netns', mountPropagation: 'HostToContainer', name: 'cni-netns-dir' }),
+                b.optional(ambient, { mountPath: '/var/run/ztunnel', name: 'cni-ztunnel-sock-dir' }),
+              ),
+              resources: resourceRequirements(b, values.cni.resources),
             }],
-            volumes: [
+            volumes: b.flat<Record<string, unknown>>(
               { name: 'cni-bin-dir', hostPath: { path: values.cni.binDir } },
               { name: 'cni-host-procfs', hostPath: { path: '/proc', type: 'Directory' } },
-              ...(ambient ? [{ name: 'cni-ztunnel-sock-dir', hostPath: { path: '/var/run/ztunnel', type: 'DirectoryOrCreate' } }] : []),
+              b.optional(ambient, { name: 'cni-ztunnel-sock-dir', hostPath: { path: '/var/run/ztunnel', type: 'DirectoryOrCreate' } }),
               { name: 'cni-net-dir', hostPath: { path: values.cni.confDir } },
               { name: 'cni-socket-dir', hostPath: { path: '/var/run/istio-cni' } },
               { name: 'cni-netns-dir', hostPath: { path: '/var/run/netns', type: 'DirectoryOrCreate' } },
-            ],
+            ),
           },
         },
       },
@@ -172,18 +170,18 @@ const AMBIENT_ENABLEMENT_SELECTORS = [
 ];
 
 /** The agent's settings (ConfigMap istio-cni-config, read with envFrom), upstream defaults made explicit. */
-function cniAgentConfig(values: IstioValues): Record<string, string> {
+function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string> {
   return {
     CURRENT_AGENT_VERSION: values.global.tag,
-    AMBIENT_ENABLED: String(values.ambient.enabled),
+    AMBIENT_ENABLED: b.text(values.ambient.enabled),
     AMBIENT_ENABLEMENT_SELECTOR: JSON.stringify(AMBIENT_ENABLEMENT_SELECTORS),
     AMBIENT_DNS_CAPTURE: 'true',
     AMBIENT_IPV6: 'true',
     AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: 'true',
     ENABLE_AMBIENT_DETECTION_RETRY: 'false',
     ISTIO_OWNED_CNI_CONFIG: 'false',
-    CHAINED_CNI_PLUGIN: String(values.cni.chained),
-    EXCLUDE_NAMESPACES: values.cni.excludeNamespaces.join(','),
+    CHAINED_CNI_PLUGIN: b.text(values.cni.chained),
+    EXCLUDE_NAMESPACES: b.join(values.cni.excludeNamespaces, ','),
     REPAIR_ENABLED: 'true',
     REPAIR_LABEL_PODS: 'false',
     REPAIR_DELETE_PODS: 'false',

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels, istiodName, withRevision } from './labels';
 import {
@@ -27,8 +28,9 @@ export class IstiodRbac extends Construct {
   constructor(scope: Construct, id: string, props: IstiodRbacProps) {
     super(scope, id);
     const { values, labels } = props;
+    const b = binderOf(this);
     const namespace = values.global.istioNamespace;
-    const account = istiodName(values);
+    const account = istiodName(b, values);
 
     new ApiObject(this, 'service-account', {
       apiVersion: 'v1',
@@ -37,8 +39,8 @@ export class IstiodRbac extends Construct {
     });
     const subject = { kind: 'ServiceAccount', name: account, namespace };
     const serviceAccount = { name: account, namespace };
-    clusterRoleWithBinding(this, 'clusterrole', { name: `${withRevision('istiod-clusterrole', values)}-${namespace}`, rules: ISTIOD_CLUSTER_RULES, serviceAccount, labels });
-    clusterRoleWithBinding(this, 'gateway-controller', { name: `${withRevision('istiod-gateway-controller', values)}-${namespace}`, rules: ISTIOD_GATEWAY_CONTROLLER_RULES, serviceAccount, labels });
+    clusterRoleWithBinding(this, 'clusterrole', { name: `${withRevision(b, values, 'istiod-clusterrole')}-${namespace}`, rules: ISTIOD_CLUSTER_RULES, serviceAccount, labels });
+    clusterRoleWithBinding(this, 'gateway-controller', { name: `${withRevision(b, values, 'istiod-gateway-controller')}-${namespace}`, rules: ISTIOD_GATEWAY_CONTROLLER_RULES, serviceAccount, labels });
 
     new ApiObject(this, 'role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -64,11 +66,12 @@ export class IstioReaderRbac extends Construct {
   constructor(scope: Construct, id: string, props: { readonly values: IstioValues }) {
     super(scope, id);
     const { values } = props;
+    const b = binderOf(this);
     const namespace = values.global.istioNamespace;
-    const rules = values.remote.enabled ? [...ISTIO_READER_RULES, ...ISTIO_READER_REMOTE_EXTRA_RULES] : ISTIO_READER_RULES;
+    const rules = b.flat(...ISTIO_READER_RULES, ...ISTIO_READER_REMOTE_EXTRA_RULES.map((rule) => b.optional(values.remote.enabled, rule)));
     const labels = { ...commonLabels(values), 'app': 'istio-reader', 'release': 'istio', 'app.kubernetes.io/name': 'istio-reader' };
     clusterRoleWithBinding(this, 'reader', {
-      name: `${withRevision('istio-reader-clusterrole', values)}-${namespace}`,
+      name: `${withRevision(b, values, 'istio-reader-clusterrole')}-${namespace}`,
       rules,
       serviceAccount: { name: 'istio-reader-service-account', namespace },
       labels,

@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { ISTIO_CONFIG_GROUPS } from './base';
-import { istiodName, revisionLabel, withRevision } from './labels';
+import { isRevisioned, istiodName, revisionLabel, withRevision } from './labels';
 
 /** Props of {@link SidecarInjectorWebhook} and {@link IstiodValidator}. */
 export interface IstiodWebhookProps {
@@ -29,14 +30,15 @@ export class SidecarInjectorWebhook extends Construct {
   constructor(scope: Construct, id: string, props: IstiodWebhookProps) {
     super(scope, id);
     const { values } = props;
-    const revision = revisionLabel(values);
-    const revisioned = values.global.revision !== '';
-    const namespaceSuffix = values.global.istioNamespace === 'istio-system' ? '' : `-${values.global.istioNamespace}`;
+    const b = binderOf(this);
+    const revision = revisionLabel(b, values);
+    const revisioned = isRevisioned(b, values);
+    const namespaceSuffix = b.choose(b.eq(values.global.istioNamespace, 'istio-system'), '', `-${values.global.istioNamespace}`);
 
     const webhook = (name: string, namespaceSelector: Selector[], objectSelector: Selector[]) => ({
       name,
       admissionReviewVersions: ['v1'],
-      clientConfig: injectorClientConfig(values),
+      clientConfig: injectorClientConfig(b, values),
       failurePolicy: 'Fail',
       namespaceSelector: { matchExpressions: namespaceSelector },
       objectSelector: { matchExpressions: objectSelector },
@@ -45,35 +47,30 @@ export class SidecarInjectorWebhook extends Construct {
       sideEffects: 'None',
     });
 
-    const webhooks = [
+    const webhooks = b.flat(
       webhook('rev.namespace.sidecar-injector.istio.io',
         [isIn('istio.io/rev', [revision]), doesNotExist('istio-injection')],
         [notIn('sidecar.istio.io/inject', ['false'])]),
       webhook('rev.object.sidecar-injector.istio.io',
         [doesNotExist('istio.io/rev'), doesNotExist('istio-injection')],
         [notIn('sidecar.istio.io/inject', ['false']), isIn('istio.io/rev', [revision])]),
-    ];
-    if (!revisioned) {
-      webhooks.push(
-        webhook('namespace.sidecar-injector.istio.io',
-          [isIn('istio-injection', ['enabled'])],
-          [notIn('sidecar.istio.io/inject', ['false'])]),
-        webhook('object.sidecar-injector.istio.io',
-          [doesNotExist('istio-injection'), doesNotExist('istio.io/rev')],
-          [isIn('sidecar.istio.io/inject', ['true']), doesNotExist('istio.io/rev')]),
-      );
-      if (values.sidecarInjection.allNamespaces) {
-        webhooks.push(webhook('auto.sidecar-injector.istio.io',
-          [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), notIn('kubernetes.io/metadata.name', [...values.sidecarInjection.excludedNamespaces])],
-          [doesNotExist('sidecar.istio.io/inject'), doesNotExist('istio.io/rev')]));
-      }
-    }
+      // Namespaces labelled istio-injection=enabled and opted-in pods belong to the default revision only.
+      b.optional(b.not(revisioned), webhook('namespace.sidecar-injector.istio.io',
+        [isIn('istio-injection', ['enabled'])],
+        [notIn('sidecar.istio.io/inject', ['false'])])),
+      b.optional(b.not(revisioned), webhook('object.sidecar-injector.istio.io',
+        [doesNotExist('istio-injection'), doesNotExist('istio.io/rev')],
+        [isIn('sidecar.istio.io/inject', ['true']), doesNotExist('istio.io/rev')])),
+      b.optional(b.and(b.not(revisioned), values.sidecarInjection.allNamespaces), webhook('auto.sidecar-injector.istio.io',
+        [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: values.sidecarInjection.excludedNamespaces }],
+        [doesNotExist('sidecar.istio.io/inject'), doesNotExist('istio.io/rev')])),
+    );
 
     new ApiObject(this, 'Resource', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
       metadata: {
-        name: `${withRevision('istio-sidecar-injector', values)}${namespaceSuffix}`,
+        name: `${withRevision(b, values, 'istio-sidecar-injector')}${namespaceSuffix}`,
         labels: { ...props.labels, 'app': 'sidecar-injector', 'istio.io/rev': revision },
       },
       webhooks,
@@ -82,13 +79,14 @@ export class SidecarInjectorWebhook extends Construct {
 }
 
 /** Where the injector webhook calls: the local istiod Service, or the external istiod of a remote cluster. */
-function injectorClientConfig(values: IstioValues): Record<string, unknown> {
-  if (values.remote.enabled && values.remote.injectionURL !== '') return { url: values.remote.injectionURL };
-  if (values.remote.enabled && values.remote.pilotAddress !== '') {
-    const network = values.global.network === '' ? '' : `/net/${values.global.network}`;
-    return { url: `https://${values.remote.pilotAddress}:15017/inject/cluster/${values.global.clusterId}${network}` };
-  }
-  return { service: { name: istiodName(values), namespace: values.global.istioNamespace, path: '/inject', port: 443 } };
+function injectorClientConfig(b: Binder, values: IstioValues): Record<string, unknown> {
+  const { remote } = values;
+  const network = b.choose(b.isSet(values.global.network), `/net/${values.global.network}`, '');
+  return b.choose(b.and(remote.enabled, b.isSet(remote.injectionURL)),
+    { url: remote.injectionURL },
+    b.choose(b.and(remote.enabled, b.isSet(remote.pilotAddress)),
+      { url: `https://${remote.pilotAddress}:15017/inject/cluster/${values.global.clusterId}${network}` },
+      { service: { name: istiodName(b, values), namespace: values.global.istioNamespace, path: '/inject', port: 443 } }));
 }
 
 /**
@@ -99,18 +97,19 @@ export class IstiodValidator extends Construct {
   constructor(scope: Construct, id: string, props: IstiodWebhookProps) {
     super(scope, id);
     const { values } = props;
-    const revision = revisionLabel(values);
+    const b = binderOf(this);
+    const revision = revisionLabel(b, values);
     new ApiObject(this, 'Resource', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: {
-        name: `${withRevision('istio-validator', values)}-${values.global.istioNamespace}`,
+        name: `${withRevision(b, values, 'istio-validator')}-${values.global.istioNamespace}`,
         labels: { ...props.labels, 'app': 'istiod', 'istio': 'istiod', 'istio.io/rev': revision },
       },
       webhooks: [{
         name: 'rev.validation.istio.io',
         admissionReviewVersions: ['v1'],
-        clientConfig: { service: { name: istiodName(values), namespace: values.global.istioNamespace, path: '/validate' } },
+        clientConfig: { service: { name: istiodName(b, values), namespace: values.global.istioNamespace, path: '/validate' } },
         failurePolicy: values.base.validationFailurePolicy,
         objectSelector: { matchExpressions: [isIn('istio.io/rev', [revision])] },
         rules: [{ apiGroups: ISTIO_CONFIG_GROUPS, apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['*'] }],

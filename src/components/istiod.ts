@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { InjectionValues, buildInjectorConfig, buildInjectorValues } from './injection-templates';
 import { IstiodRbac } from './istiod-rbac';
 import { IstiodValidator, SidecarInjectorWebhook } from './istiod-webhooks';
-import { commonLabels, istioImage, istiodName, revisionLabel, withRevision } from './labels';
-import { meshConfig, toConfigYaml } from './mesh-config';
+import { commonLabels, isRevisioned, istioImage, istiodName, pullSecrets, revisionLabel, withRevision } from './labels';
+import { meshConfig } from './mesh-config';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Istiod}. */
@@ -29,63 +30,63 @@ export class Istiod extends Construct {
   constructor(scope: Construct, id: string, props: IstiodProps) {
     super(scope, id);
     const values = props.values;
-    const revisioned = values.global.revision !== '';
+    const b = binderOf(this);
+    const revisioned = isRevisioned(b, values);
     const labels = {
       ...commonLabels(values),
       'app': 'istiod',
-      'istio': revisioned ? 'istiod' : 'pilot',
-      'istio.io/rev': revisionLabel(values),
+      'istio': b.choose(revisioned, 'istiod', 'pilot'),
+      'istio.io/rev': revisionLabel(b, values),
       'install.operator.istio.io/owning-resource': 'unknown',
       'operator.istio.io/component': 'Pilot',
       'release': 'istio',
       'app.kubernetes.io/name': 'istiod',
     };
-    this.selectorLabels = revisioned ? { 'app': 'istiod', 'istio.io/rev': values.global.revision } : { istio: 'pilot' };
+    this.selectorLabels = b.choose<Record<string, string>>(revisioned, { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { istio: 'pilot' });
 
     new SidecarInjectorWebhook(this, 'injector-webhook', { values, labels });
-    if (values.remote.enabled) {
-      new RemoteIstiodService(this, 'remote-service', { values, labels });
-      return;
-    }
-    new IstiodRbac(this, 'rbac', { values, labels });
-    new IstiodValidator(this, 'validator', { values, labels });
-    this.addConfigMaps(values, labels);
-    this.addWorkload(values, labels);
+    b.whenBuild(this, values.remote.enabled, () => new RemoteIstiodService(this, 'remote-service', { values, labels }));
+    b.whenBuild(this, b.not(values.remote.enabled), () => {
+      new IstiodRbac(this, 'rbac', { values, labels });
+      new IstiodValidator(this, 'validator', { values, labels });
+      this.addConfigMaps(b, values, labels);
+      this.addWorkload(b, values, labels);
+    });
   }
 
-  private addConfigMaps(values: IstioValues, labels: Record<string, string>): void {
+  private addConfigMaps(b: Binder, values: IstioValues, labels: Record<string, string>): void {
     const namespace = values.global.istioNamespace;
     new ApiObject(this, 'mesh-config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: withRevision('istio', values), namespace, labels },
+      metadata: { name: withRevision(b, values, 'istio'), namespace, labels },
       data: {
-        mesh: toConfigYaml(meshConfig(values)),
-        meshNetworks: toConfigYaml({ networks: {} }),
+        mesh: b.yaml(meshConfig(b, values)),
+        meshNetworks: b.yaml({ networks: {} }),
       },
     });
-    const injection = injectionValues(values);
+    const injection = injectionValues(b, values);
     new ApiObject(this, 'injector-config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: withRevision('istio-sidecar-injector', values), namespace, labels },
+      metadata: { name: withRevision(b, values, 'istio-sidecar-injector'), namespace, labels },
       data: {
-        config: buildInjectorConfig(injection),
-        values: buildInjectorValues(injection),
+        config: buildInjectorConfig(b, injection),
+        values: buildInjectorValues(b, injection),
       },
     });
   }
 
-  private addWorkload(values: IstioValues, labels: Record<string, string>): void {
+  private addWorkload(b: Binder, values: IstioValues, labels: Record<string, string>): void {
     const namespace = values.global.istioNamespace;
-    const name = istiodName(values);
+    const name = istiodName(b, values);
     const { istiod } = values;
     const podLabels = {
       ...commonLabels(values),
       'app': 'istiod',
-      'istio.io/rev': revisionLabel(values),
+      'istio.io/rev': revisionLabel(b, values),
       'sidecar.istio.io/inject': 'false',
-      'istio': values.global.revision === '' ? 'pilot' : 'istiod',
+      'istio': b.choose(isRevisioned(b, values), 'istiod', 'pilot'),
       'istio.io/dataplane-mode': 'none',
       'operator.istio.io/component': 'Pilot',
       'install.operator.istio.io/owning-resource': 'unknown',
@@ -96,7 +97,7 @@ export class Istiod extends Construct {
       kind: 'Deployment',
       metadata: { name, namespace, labels },
       spec: {
-        ...(istiod.autoscale.enabled ? {} : { replicas: istiod.replicaCount }),
+        replicas: b.optional(b.not(istiod.autoscale.enabled), istiod.replicaCount),
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
         selector: { matchLabels: this.selectorLabels },
         template: {
@@ -107,24 +108,24 @@ export class Istiod extends Construct {
           spec: {
             serviceAccountName: name,
             securityContext: restrictedPodSecurity(ISTIO_UID),
-            tolerations: [{ key: 'cni.istio.io/not-ready', operator: 'Exists' }, ...istiod.tolerations],
-            ...(Object.keys(istiod.nodeSelector).length > 0 ? { nodeSelector: istiod.nodeSelector } : {}),
-            ...(Object.keys(istiod.affinity).length > 0 ? { affinity: istiod.affinity } : {}),
-            ...(values.global.imagePullSecrets.length > 0 ? { imagePullSecrets: values.global.imagePullSecrets.map((secret) => ({ name: secret })) } : {}),
+            tolerations: b.flat<unknown>({ key: 'cni.istio.io/not-ready', operator: 'Exists' }, b.each(istiod.tolerations, (toleration) => toleration)),
+            nodeSelector: b.optional(b.isSet(istiod.nodeSelector), istiod.nodeSelector),
+            affinity: b.optional(b.isSet(istiod.affinity), istiod.affinity),
+            imagePullSecrets: pullSecrets(b, values),
             containers: [{
               name: 'discovery',
-              image: istioImage(values, 'pilot'),
+              image: istioImage(b, values, 'pilot'),
               imagePullPolicy: values.global.imagePullPolicy,
-              args: [
+              args: b.flat(
                 'discovery',
                 '--monitoringAddr=:15014',
                 `--log_output_level=${values.global.logLevel}`,
-                ...(values.global.logAsJson ? ['--log_as_json'] : []),
+                b.optional(values.global.logAsJson, '--log_as_json'),
                 '--domain',
                 'cluster.local',
                 '--keepaliveMaxServerConnectionAge',
                 '30m',
-              ],
+              ),
               ports: [
                 { containerPort: 8080, name: 'http-debug', protocol: 'TCP' },
                 { containerPort: 15010, name: 'grpc-xds', protocol: 'TCP' },
@@ -133,8 +134,8 @@ export class Istiod extends Construct {
                 { containerPort: 15014, name: 'http-monitoring', protocol: 'TCP' },
               ],
               readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
-              env: istiodEnv(values),
-              resources: resourceRequirements(istiod.resources),
+              env: istiodEnv(b, values),
+              resources: resourceRequirements(b, istiod.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [
                 { name: 'istio-token', mountPath: '/var/run/secrets/tokens', readOnly: true },
@@ -169,11 +170,11 @@ export class Istiod extends Construct {
           { name: 'https-webhook', port: 443, targetPort: 15017, protocol: 'TCP' },
           { name: 'http-monitoring', port: 15014, protocol: 'TCP' },
         ],
-        selector: values.global.revision === '' ? { 'app': 'istiod', 'istio': 'pilot' } : { 'app': 'istiod', 'istio.io/rev': values.global.revision },
+        selector: b.choose(isRevisioned(b, values), { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { 'app': 'istiod', 'istio': 'pilot' }),
       },
     });
 
-    if (istiod.autoscale.enabled) {
+    b.whenBuild(this, istiod.autoscale.enabled, () => {
       new ApiObject(this, 'autoscaler', {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
@@ -185,52 +186,51 @@ export class Istiod extends Construct {
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: istiod.autoscale.targetCPUUtilizationPercentage } } }],
         },
       });
-    }
+    });
 
-    const minimumReplicas = istiod.autoscale.enabled ? istiod.autoscale.min : istiod.replicaCount;
-    if (istiod.pdb.enabled && minimumReplicas > 1) {
+    const minimumReplicas = b.choose(istiod.autoscale.enabled, istiod.autoscale.min, istiod.replicaCount);
+    b.whenBuild(this, b.and(istiod.pdb.enabled, b.gt(minimumReplicas, 1)), () => {
       new ApiObject(this, 'disruption-budget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         metadata: { name, namespace, labels },
         spec: { minAvailable: 1, selector: { matchLabels: this.selectorLabels } },
       });
-    }
+    });
   }
 }
 
 /** Environment of the discovery container, in upstream's order. */
-function istiodEnv(values: IstioValues): Array<Record<string, unknown>> {
+function istiodEnv(b: Binder, values: IstioValues): Array<Record<string, unknown>> {
   const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
   const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'discovery', divisor: '1', resource } } });
-  const extra = Object.entries(values.istiod.env).map(([name, value]) => ({ name, value }));
-  return [
-    { name: 'REVISION', value: revisionLabel(values) },
+  return b.flat<Record<string, unknown>>(
+    { name: 'REVISION', value: revisionLabel(b, values) },
     { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
     { name: 'POD_NAME', ...fieldRef('metadata.name') },
     { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
     { name: 'SERVICE_ACCOUNT', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.serviceAccountName' } } },
     { name: 'KUBECONFIG', value: '/var/run/secrets/remote/config' },
     { name: 'CA_TRUSTED_NODE_ACCOUNTS', value: `${values.global.istioNamespace}/ztunnel` },
-    ...(values.ambient.enabled ? [{ name: 'PILOT_ENABLE_AMBIENT', value: 'true' }] : []),
-    ...extra,
-    { name: 'PILOT_TRACE_SAMPLING', value: String(values.tracing.sampling) },
+    b.optional(values.ambient.enabled, { name: 'PILOT_ENABLE_AMBIENT', value: 'true' }),
+    b.entries(values.istiod.env, (name, value) => ({ name, value })),
+    { name: 'PILOT_TRACE_SAMPLING', value: b.text(values.tracing.sampling) },
     { name: 'PILOT_ENABLE_ANALYSIS', value: 'false' },
     { name: 'CLUSTER_ID', value: values.global.clusterId },
     { name: 'GOMEMLIMIT', ...limitRef('limits.memory') },
     { name: 'GOMAXPROCS', ...limitRef('limits.cpu') },
     { name: 'PLATFORM', value: '' },
-  ];
+  );
 }
 
 /** The subset of values the sidecar injector's templates read. */
-export function injectionValues(values: IstioValues): InjectionValues {
+export function injectionValues(b: Binder, values: IstioValues): InjectionValues {
   return {
     global: values.global,
     mesh: { trustDomain: values.mesh.trustDomain },
     sidecarInjection: {
       autoInjection: values.sidecarInjection.enabled,
-      proxy: { ...values.sidecarInjection.proxy, statusPort: 15020 },
+      proxy: b.merge<unknown>(values.sidecarInjection.proxy, { statusPort: 15020 }) as unknown as InjectionValues['sidecarInjection']['proxy'],
     },
     trafficCapture: values.trafficCapture,
     cni: { enabled: values.cni.enabled },
@@ -245,29 +245,37 @@ class RemoteIstiodService extends Construct {
   constructor(scope: Construct, id: string, props: { readonly values: IstioValues; readonly labels: Record<string, string> }) {
     super(scope, id);
     const { values, labels } = props;
+    const b = binderOf(this);
     const address = values.remote.pilotAddress;
-    if (address === '') return;
-    const name = istiodName(values);
+    b.whenBuild(this, b.isSet(address), () => this.addService(b, values, labels));
+  }
+
+  private addService(b: Binder, values: IstioValues, labels: Record<string, string>): void {
+    const address = values.remote.pilotAddress;
+    const name = istiodName(b, values);
     const namespace = values.global.istioNamespace;
     const ports = [
       { name: 'tcp-istiod', port: 15012, protocol: 'TCP' },
       { name: 'tcp-webhook', port: 443, targetPort: 15017, protocol: 'TCP' },
     ];
-    const isIpAddress = /^[0-9.]+$/.test(address) || address.includes(':');
+    const isIpAddress = b.or(b.matches(address, '^[0-9.]+$'), b.contains(address, ':'));
     new ApiObject(this, 'service', {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace, labels },
-      spec: isIpAddress ? { ports } : { type: 'ExternalName', externalName: address, ports },
+      spec: {
+        type: b.optional(b.not(isIpAddress), 'ExternalName'),
+        externalName: b.optional(b.not(isIpAddress), address),
+        ports,
+      },
     });
-    if (!isIpAddress) return;
-    new ApiObject(this, 'endpoints', {
+    b.whenBuild(this, isIpAddress, () => new ApiObject(this, 'endpoints', {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { name: `${name}-remote`, namespace, labels: { ...labels, 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'istio-pack' } },
-      addressType: address.includes(':') ? 'IPv6' : 'IPv4',
+      addressType: b.choose(b.contains(address, ':'), 'IPv6', 'IPv4'),
       endpoints: [{ addresses: [address], conditions: { ready: true } }],
       ports: [{ name: 'tcp-istiod', port: 15012, protocol: 'TCP' }, { name: 'tcp-webhook', port: 15017, protocol: 'TCP' }],
-    });
+    }));
   }
 }

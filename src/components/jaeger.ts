@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
-import { toConfigYaml } from './mesh-config';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Jaeger}. */
@@ -61,6 +61,7 @@ export class Jaeger extends Construct {
   constructor(scope: Construct, id: string, props: JaegerProps) {
     super(scope, id);
     const values = props.values;
+    const b = binderOf(this);
     const settings = values.addons.jaeger;
     const namespace = values.global.istioNamespace;
     const labels = { ...commonLabels(values), 'app': 'jaeger', 'app.kubernetes.io/name': 'jaeger' };
@@ -70,7 +71,7 @@ export class Jaeger extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'jaeger', namespace, labels },
-      data: { 'config.yaml': toConfigYaml(jaegerConfig()) },
+      data: { 'config.yaml': b.yaml(jaegerConfig()) },
     });
 
     new ApiObject(this, 'deployment', {
@@ -102,7 +103,7 @@ export class Jaeger extends Construct {
               ],
               livenessProbe: { httpGet: { path: '/status', port: 13133 } },
               readinessProbe: { httpGet: { path: '/status', port: 13133 } },
-              resources: resourceRequirements(settings.resources),
+              resources: resourceRequirements(b, settings.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [
                 { name: 'data', mountPath: '/badger' },

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { ISTIO_DASHBOARDS } from './grafana-dashboards';
 import { commonLabels } from './labels';
-import { toConfigYaml } from './mesh-config';
 import { clusterRoleWithBinding } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
@@ -44,13 +44,13 @@ export const KIALI_ADMIN_EXTRA_RULES = [
 ];
 
 /** Kiali's config.yaml: login strategy and the in-cluster URLs of this output's Prometheus, Grafana and Jaeger. */
-export function kialiConfig(values: IstioValues): Record<string, unknown> {
+export function kialiConfig(b: Binder, values: IstioValues): Record<string, unknown> {
   const namespace = values.global.istioNamespace;
   const addons = values.addons;
-  const basic = addons.kiali.auth.strategy === 'basic';
+  const basic = b.eq(addons.kiali.auth.strategy, 'basic');
   return {
     // Behind the proxy Kiali trusts the bearer token the proxy injects (and validates it with a TokenReview).
-    auth: { strategy: basic ? 'header' : 'token' },
+    auth: { strategy: b.choose(basic, 'header', 'token') },
     deployment: { cluster_wide_access: true, instance_name: 'kiali', namespace, view_only_mode: false },
     external_services: {
       prometheus: { url: `http://prometheus.${namespace}:9090` },
@@ -70,7 +70,7 @@ export function kialiConfig(values: IstioValues): Record<string, unknown> {
       },
     },
     server: {
-      port: basic ? KIALI_BEHIND_PROXY_PORT : KIALI_PORT,
+      port: b.choose(basic, KIALI_BEHIND_PROXY_PORT, KIALI_PORT),
       web_root: '/kiali',
       observability: { metrics: { enabled: true, port: 9090 } },
     },
@@ -110,8 +110,9 @@ export class Kiali extends Construct {
   constructor(scope: Construct, id: string, props: KialiProps) {
     super(scope, id);
     const values = props.values;
+    const b = binderOf(this);
     const settings = values.addons.kiali;
-    const basic = settings.auth.strategy === 'basic';
+    const basic = b.eq(settings.auth.strategy, 'basic');
     const namespace = values.global.istioNamespace;
     const labels = { ...commonLabels(values), 'app': 'kiali', 'app.kubernetes.io/name': 'kiali' };
     const selector = { 'app.kubernetes.io/name': 'kiali', 'app.kubernetes.io/instance': 'kiali' };
@@ -122,7 +123,7 @@ export class Kiali extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'kiali', namespace, labels },
-      data: { 'config.yaml': toConfigYaml(kialiConfig(values)) },
+      data: { 'config.yaml': b.yaml(kialiConfig(b, values)) },
     });
     new ApiObject(this, 'service', {
       apiVersion: 'v1',
@@ -137,11 +138,11 @@ export class Kiali extends Construct {
         ],
       },
     });
-    if (basic) this.addBasicAuthObjects(values, namespace, labels);
-    this.addDeployment(values, namespace, labels, selector);
+    b.whenBuild(this, basic, () => this.addBasicAuthObjects(b, values, namespace, labels));
+    this.addDeployment(b, values, namespace, labels, selector);
   }
 
-  private addBasicAuthObjects(values: IstioValues, namespace: string, labels: Record<string, string>): void {
+  private addBasicAuthObjects(b: Binder, values: IstioValues, namespace: string, labels: Record<string, string>): void {
     const basic = values.addons.kiali.auth.basic;
     new ApiObject(this, 'basic-auth-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kiali-basic-auth', namespace, labels } });
     // Kubernetes fills in the token of this Secret; nothing secret is in the manifests.
@@ -152,10 +153,12 @@ export class Kiali extends Construct {
       metadata: { name: 'kiali-basic-auth-token', namespace, labels, annotations: { 'kubernetes.io/service-account.name': 'kiali-basic-auth' } },
     });
     const serviceAccount = { name: 'kiali-basic-auth', namespace };
-    if (basic.role === 'admin') {
-      clusterRoleWithBinding(this, 'basic-auth', { name: 'kiali-basic-auth-admin', bindingName: 'kiali-basic-auth', rules: [...KIALI_VIEWER_RULES, ...KIALI_ADMIN_EXTRA_RULES], serviceAccount, labels });
-    } else {
-      // Viewers reuse the kiali-viewer ClusterRole created above.
+    const admin = b.eq(basic.role, 'admin');
+    b.whenBuild(this, admin, () => clusterRoleWithBinding(this, 'basic-auth', {
+      name: 'kiali-basic-auth-admin', bindingName: 'kiali-basic-auth', rules: [...KIALI_VIEWER_RULES, ...KIALI_ADMIN_EXTRA_RULES], serviceAccount, labels,
+    }));
+    // Viewers reuse the kiali-viewer ClusterRole created above.
+    b.whenBuild(this, b.not(admin), () => {
       new ApiObject(this, 'basic-auth-binding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
@@ -163,17 +166,17 @@ export class Kiali extends Construct {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kiali-viewer' },
         subjects: [{ kind: 'ServiceAccount', ...serviceAccount }],
       });
-    }
-    if (basic.htpasswd.length > 0) {
+    });
+    b.whenBuild(this, b.isSet(basic.htpasswd), () => {
       new ApiObject(this, 'htpasswd', {
         apiVersion: 'v1',
         kind: 'Secret',
         type: 'Opaque',
         metadata: { name: 'kiali-htpasswd', namespace, labels },
         // Hashed lines only (the model refuses plain-text passwords).
-        stringData: { auth: `${basic.htpasswd.join('\n')}\n` },
+        stringData: { auth: `${b.join(basic.htpasswd, '\n')}\n` },
       });
-    }
+    });
     new ApiObject(this, 'proxy-config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -182,12 +185,12 @@ export class Kiali extends Construct {
     });
   }
 
-  private addDeployment(values: IstioValues, namespace: string, labels: Record<string, string>, selector: Record<string, string>): void {
+  private addDeployment(b: Binder, values: IstioValues, namespace: string, labels: Record<string, string>, selector: Record<string, string>): void {
     const settings = values.addons.kiali;
-    const basic = settings.auth.strategy === 'basic';
-    const kialiPort = basic ? KIALI_BEHIND_PROXY_PORT : KIALI_PORT;
+    const basic = b.eq(settings.auth.strategy, 'basic');
+    const kialiPort = b.choose(basic, KIALI_BEHIND_PROXY_PORT, KIALI_PORT);
     const probe = { httpGet: { path: '/kiali/healthz', port: kialiPort, scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 30 };
-    const generatedKey = settings.signingKeySecret.name === '';
+    const generatedKey = b.not(b.isSet(settings.signingKeySecret.name));
 
     const kialiContainer = {
       name: 'kiali',
@@ -203,7 +206,7 @@ export class Kiali extends Construct {
         { name: 'LOG_LEVEL', value: 'info' },
         { name: 'LOG_FORMAT', value: 'text' },
       ],
-      resources: resourceRequirements(settings.resources),
+      resources: resourceRequirements(b, settings.resources),
       securityContext: restrictedContainerSecurity(),
       volumeMounts: [
         { name: 'kiali-configuration', mountPath: '/kiali-configuration', readOnly: true },
@@ -237,9 +240,9 @@ export class Kiali extends Construct {
       { name: 'proxy-conf', emptyDir: {} },
       {
         name: 'htpasswd',
-        secret: htpasswdSecret.name === ''
-          ? { secretName: 'kiali-htpasswd', items: [{ key: 'auth', path: 'htpasswd' }] }
-          : { secretName: htpasswdSecret.name, items: [{ key: htpasswdSecret.key, path: 'htpasswd' }] },
+        secret: b.choose(b.isSet(htpasswdSecret.name),
+          { secretName: htpasswdSecret.name, items: [{ key: htpasswdSecret.key, path: 'htpasswd' }] },
+          { secretName: 'kiali-htpasswd', items: [{ key: 'auth', path: 'htpasswd' }] }),
       },
       { name: 'tmp', emptyDir: {} },
     ];
@@ -270,15 +273,15 @@ export class Kiali extends Construct {
           spec: {
             serviceAccountName: 'kiali',
             securityContext: restrictedPodSecurity(KIALI_UID),
-            ...(generatedKey ? { initContainers: [keyGenerator] } : {}),
-            containers: basic ? [kialiContainer, proxyContainer] : [kialiContainer],
-            volumes: [
+            initContainers: b.optional(generatedKey, [keyGenerator]),
+            containers: b.flat<Record<string, unknown>>(kialiContainer, b.optional(basic, proxyContainer)),
+            volumes: b.flat<Record<string, unknown>>(
               { name: 'kiali-configuration', configMap: { name: 'kiali' } },
-              generatedKey
-                ? { name: 'signing-key', emptyDir: { medium: 'Memory' } }
-                : { name: 'signing-key', secret: { secretName: settings.signingKeySecret.name, items: [{ key: settings.signingKeySecret.key, path: 'value.txt' }] } },
-              ...(basic ? proxyVolumes : []),
-            ],
+              b.choose<Record<string, unknown>>(generatedKey,
+                { name: 'signing-key', emptyDir: { medium: 'Memory' } },
+                { name: 'signing-key', secret: { secretName: settings.signingKeySecret.name, items: [{ key: settings.signingKeySecret.key, path: 'value.txt' }] } }),
+              ...proxyVolumes.map((volume) => b.optional(basic, volume)),
+            ),
           },
         },
       },

@@ -1,6 +1,5 @@
-import * as yaml from 'js-yaml';
+import { Binder } from '../values/binder';
 import { IstioValues } from '../values/model';
-import { mergeValues } from '../values/resolve';
 import { istiodAddress } from './labels';
 
 /** Name of the extension provider istio-pack registers for `tracing.*`. */
@@ -13,64 +12,55 @@ export const TRACING_PROVIDER = 'istio-pack-tracing';
  * works without any Telemetry resource; the sampling rate is istiod's PILOT_TRACE_SAMPLING, which
  * applies to providers without a Telemetry sampling override.
  */
-export function meshConfig(values: IstioValues): Record<string, unknown> {
+export function meshConfig(b: Binder, values: IstioValues): Record<string, unknown> {
   const { mesh, tracing, global } = values;
-  const generated: Record<string, unknown> = {
+  const generated = {
     defaultConfig: {
-      discoveryAddress: istiodAddress(values),
-      ...(global.meshId !== '' ? { meshId: global.meshId } : {}),
-      ...(global.variant === 'distroless' ? { image: { imageType: 'distroless' } } : {}),
-      ...(values.ambient.enabled ? { proxyMetadata: { ISTIO_META_ENABLE_HBONE: 'true' } } : {}),
+      discoveryAddress: istiodAddress(b, values),
+      meshId: b.optional(b.isSet(global.meshId), global.meshId),
+      image: b.optional(b.eq(global.variant, 'distroless'), { imageType: 'distroless' }),
+      proxyMetadata: b.optional(values.ambient.enabled, { ISTIO_META_ENABLE_HBONE: 'true' }),
     },
     defaultProviders: {
       metrics: ['prometheus'],
-      ...(tracing.enabled ? { tracing: [TRACING_PROVIDER] } : {}),
+      tracing: b.optional(tracing.enabled, [TRACING_PROVIDER]),
     },
+    accessLogFile: b.optional(b.isSet(mesh.accessLogFile), mesh.accessLogFile),
+    accessLogEncoding: b.optional(b.isSet(mesh.accessLogFile), mesh.accessLogEncoding),
     enableAutoMtls: mesh.enableAutoMtls,
     enablePrometheusMerge: mesh.enablePrometheusMerge,
     enableTracing: tracing.enabled,
+    extensionProviders: b.optional(tracing.enabled, [tracingProvider(b, values)]),
     ingressClass: 'istio',
     ingressControllerMode: mesh.ingressControllerMode,
     ingressService: mesh.ingressService,
     outboundTrafficPolicy: { mode: mesh.outboundTrafficPolicy },
     rootNamespace: global.istioNamespace,
+    // Services labelled istio.io/global=true are reachable mesh-wide, as upstream's ambient profile sets.
+    serviceScopeConfigs: b.optional(values.ambient.enabled, [
+      { servicesSelector: { matchExpressions: [{ key: 'istio.io/global', operator: 'In', values: ['true'] }] }, scope: 'GLOBAL' },
+    ]),
     trustDomain: mesh.trustDomain,
   };
-  if (mesh.accessLogFile !== '') {
-    generated.accessLogFile = mesh.accessLogFile;
-    generated.accessLogEncoding = mesh.accessLogEncoding;
-  }
-  if (tracing.enabled) generated.extensionProviders = [tracingProvider(values)];
-  if (values.ambient.enabled) {
-    // Services labelled istio.io/global=true are reachable mesh-wide, as upstream's ambient profile sets.
-    generated.serviceScopeConfigs = [{ servicesSelector: { matchExpressions: [{ key: 'istio.io/global', operator: 'In', values: ['true'] }] }, scope: 'GLOBAL' }];
-  }
-  return mergeValues(generated, mesh.extraConfig) as Record<string, unknown>;
+  return b.deepMerge(generated, mesh.extraConfig);
 }
 
-/** The extension provider for the configured tracing endpoint. */
-function tracingProvider(values: IstioValues): Record<string, unknown> {
-  const provider = values.tracing.provider;
-  const endpoint = tracingEndpoint(values);
-  const separator = endpoint.lastIndexOf(':');
-  const service = endpoint.slice(0, separator);
-  const port = Number(endpoint.slice(separator + 1));
-  return { name: TRACING_PROVIDER, [provider]: { service, port } };
+/** The extension provider for the configured tracing endpoint (host:port split at the last colon). */
+function tracingProvider(b: Binder, values: IstioValues): Record<string, unknown> {
+  const endpoint = tracingEndpoint(b, values);
+  const service = b.replaceRegex(endpoint, ':[0-9]+$', '');
+  const port = b.toNumber(b.replaceRegex(endpoint, '^.*:', ''));
+  return { name: TRACING_PROVIDER, [values.tracing.provider]: { service, port } };
 }
 
 /**
  * The collector address traces go to: `tracing.endpoint`, or by default the Jaeger addon's collector in
  * the control-plane namespace (Service zipkin:9411 for zipkin, jaeger-collector:4317 for OTLP).
  */
-export function tracingEndpoint(values: IstioValues): string {
-  if (values.tracing.endpoint !== '') return values.tracing.endpoint;
+export function tracingEndpoint(b: Binder, values: IstioValues): string {
   const namespace = values.global.istioNamespace;
-  return values.tracing.provider === 'zipkin'
-    ? `zipkin.${namespace}.svc.cluster.local:9411`
-    : `jaeger-collector.${namespace}.svc.cluster.local:4317`;
-}
-
-/** Serialises a config map payload deterministically (sorted keys, no line folding). */
-export function toConfigYaml(value: unknown): string {
-  return yaml.dump(value, { sortKeys: true, lineWidth: -1, noRefs: true });
+  const jaeger = b.choose(b.eq(values.tracing.provider, 'zipkin'),
+    `zipkin.${namespace}.svc.cluster.local:9411`,
+    `jaeger-collector.${namespace}.svc.cluster.local:4317`);
+  return b.fallback(values.tracing.endpoint, jaeger);
 }

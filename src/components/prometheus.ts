@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
 import { clusterRoleWithBinding } from './rbac';
-import { toConfigYaml } from './mesh-config';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Prometheus}. */
@@ -70,6 +70,7 @@ export class Prometheus extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const values = props.values;
+    const b = binderOf(this);
     const settings = values.addons.prometheus;
     const namespace = values.global.istioNamespace;
     const labels = { ...commonLabels(values), 'app': 'prometheus', 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'server' };
@@ -90,7 +91,7 @@ export class Prometheus extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'prometheus', namespace, labels },
-      data: { 'prometheus.yml': toConfigYaml(prometheusScrapeConfig(values)) },
+      data: { 'prometheus.yml': b.yaml(prometheusScrapeConfig(values)) },
     });
     new ApiObject(this, 'service', {
       apiVersion: 'v1',
@@ -98,7 +99,7 @@ export class Prometheus extends Construct {
       metadata: { name: 'prometheus', namespace, labels },
       spec: { type: settings.serviceType, selector, ports: [{ name: 'http', port: 9090, protocol: 'TCP', targetPort: 9090 }] },
     });
-    if (settings.persistence.enabled) {
+    b.whenBuild(this, settings.persistence.enabled, () => {
       new ApiObject(this, 'claim', {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
@@ -106,10 +107,10 @@ export class Prometheus extends Construct {
         spec: {
           accessModes: ['ReadWriteOnce'],
           resources: { requests: { storage: settings.persistence.size } },
-          ...(settings.persistence.storageClassName !== '' ? { storageClassName: settings.persistence.storageClassName } : {}),
+          storageClassName: b.optional(b.isSet(settings.persistence.storageClassName), settings.persistence.storageClassName),
         },
       });
-    }
+    });
 
     const probe = (path: string, delay: number) => ({ httpGet: { path, port: 9090, scheme: 'HTTP' }, initialDelaySeconds: delay, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 3 });
     new ApiObject(this, 'deployment', {
@@ -140,7 +141,7 @@ export class Prometheus extends Construct {
               ports: [{ containerPort: 9090, name: 'http', protocol: 'TCP' }],
               readinessProbe: probe('/-/ready', 0),
               livenessProbe: probe('/-/healthy', 30),
-              resources: resourceRequirements(settings.resources),
+              resources: resourceRequirements(b, settings.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [
                 { name: 'config-volume', mountPath: '/etc/config', readOnly: true },
@@ -149,9 +150,9 @@ export class Prometheus extends Construct {
             }],
             volumes: [
               { name: 'config-volume', configMap: { name: 'prometheus' } },
-              settings.persistence.enabled
-                ? { name: 'storage-volume', persistentVolumeClaim: { claimName: 'prometheus' } }
-                : { name: 'storage-volume', emptyDir: {} },
+              b.choose<Record<string, unknown>>(settings.persistence.enabled,
+                { name: 'storage-volume', persistentVolumeClaim: { claimName: 'prometheus' } },
+                { name: 'storage-volume', emptyDir: {} }),
             ],
           },
         },

@@ -1,3 +1,5 @@
+import { Binder } from '../values/binder';
+
 /**
  * The security baseline every istio-pack workload meets unless upstream Istio needs more
  * (only istio-cni and ztunnel do): non-root, read-only root filesystem, no capabilities,
@@ -26,14 +28,16 @@ export function restrictedContainerSecurity(): Record<string, unknown> {
 }
 
 /** Kubernetes resources block: requests always, limits only where set ('' = no limit). */
-export function resourceRequirements(resources: {
+export function resourceRequirements(b: Binder, resources: {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu: string; readonly memory: string };
 }): Record<string, unknown> {
-  const limits: Record<string, string> = {};
-  if (resources.limits.cpu !== '') limits.cpu = resources.limits.cpu;
-  if (resources.limits.memory !== '') limits.memory = resources.limits.memory;
-  const result: Record<string, unknown> = { requests: { cpu: resources.requests.cpu, memory: resources.requests.memory } };
-  if (Object.keys(limits).length > 0) result.limits = limits;
-  return result;
+  const { cpu, memory } = resources.limits;
+  return {
+    requests: { cpu: resources.requests.cpu, memory: resources.requests.memory },
+    limits: b.optional(b.or(b.isSet(cpu), b.isSet(memory)), {
+      cpu: b.optional(b.isSet(cpu), cpu),
+      memory: b.optional(b.isSet(memory), memory),
+    }),
+  };
 }

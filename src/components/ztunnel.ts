@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { NODE_AGENT_TOLERATIONS } from './istio-cni';
-import { commonLabels, istioImage, istiodAddress } from './labels';
+import { commonLabels, istioImage, istiodAddress, pullSecrets } from './labels';
 import { resourceRequirements } from './security';
 
 /** Props of {@link Ztunnel}. */
@@ -23,6 +24,7 @@ export class Ztunnel extends Construct {
   constructor(scope: Construct, id: string, props: ZtunnelProps) {
     super(scope, id);
     const values = props.values;
+    const b = binderOf(this);
     const namespace = values.global.istioNamespace;
     const labels = { ...commonLabels(values), 'app.kubernetes.io/name': 'ztunnel' };
     const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
@@ -31,7 +33,7 @@ export class Ztunnel extends Construct {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: 'ztunnel', namespace, labels },
-      ...(values.global.imagePullSecrets.length > 0 ? { imagePullSecrets: values.global.imagePullSecrets.map((secret) => ({ name: secret })) } : {}),
+      imagePullSecrets: pullSecrets(b, values),
     });
 
     new ApiObject(this, 'daemonset', {
@@ -54,7 +56,7 @@ export class Ztunnel extends Construct {
               'sidecar.istio.io/inject': 'false',
               'prometheus.io/port': '15020',
               'prometheus.io/scrape': 'true',
-              ...(values.global.revision !== '' ? { 'istio.io/rev': values.global.revision } : {}),
+              'istio.io/rev': b.optional(b.isSet(values.global.revision), values.global.revision),
             },
           },
           spec: {
@@ -65,12 +67,12 @@ export class Ztunnel extends Construct {
             terminationGracePeriodSeconds: 30,
             containers: [{
               name: 'istio-proxy',
-              image: istioImage(values, 'ztunnel'),
+              image: istioImage(b, values, 'ztunnel'),
               imagePullPolicy: values.global.imagePullPolicy,
               args: ['proxy', 'ztunnel'],
               ports: [{ containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP' }],
               readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 } },
-              resources: resourceRequirements(values.ztunnel.resources),
+              resources: resourceRequirements(b, values.ztunnel.resources),
               securityContext: {
                 allowPrivilegeEscalation: true,
                 privileged: false,
@@ -80,11 +82,11 @@ export class Ztunnel extends Construct {
                 runAsNonRoot: false,
                 runAsUser: 0,
               },
-              env: [
-                { name: 'CA_ADDRESS', value: istiodAddress(values) },
-                { name: 'XDS_ADDRESS', value: istiodAddress(values) },
-                ...(values.global.logAsJson ? [{ name: 'LOG_FORMAT', value: 'json' }] : []),
-                ...(values.global.network !== '' ? [{ name: 'NETWORK', value: values.global.network }] : []),
+              env: b.flat<Record<string, unknown>>(
+                { name: 'CA_ADDRESS', value: istiodAddress(b, values) },
+                { name: 'XDS_ADDRESS', value: istiodAddress(b, values) },
+                b.optional(values.global.logAsJson, { name: 'LOG_FORMAT', value: 'json' }),
+                b.optional(b.isSet(values.global.network), { name: 'NETWORK', value: values.global.network }),
                 { name: 'RUST_LOG', value: values.ztunnel.logLevel },
                 { name: 'RUST_BACKTRACE', value: '1' },
                 { name: 'ISTIO_META_CLUSTER_ID', value: values.global.clusterId },
@@ -97,7 +99,7 @@ export class Ztunnel extends Construct {
                 { name: 'SERVICE_ACCOUNT', ...fieldRef('spec.serviceAccountName') },
                 { name: 'ISTIO_META_ENABLE_HBONE', value: 'true' },
                 { name: 'ZTUNNEL_CPU_LIMIT', valueFrom: { resourceFieldRef: { containerName: 'istio-proxy', divisor: '1', resource: 'limits.cpu' } } },
-              ],
+              ),
               volumeMounts: [
                 { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
                 { mountPath: '/var/run/secrets/tokens', name: 'istio-token' },
