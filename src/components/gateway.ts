@@ -207,7 +207,7 @@ export class IstioGateway extends Construct {
         name: this.name,
         namespace,
         labels,
-        annotations: b.optional(b.isSet(gateway.serviceAnnotations), gateway.serviceAnnotations),
+        annotations: { ...b.spread(gateway.serviceAnnotations) },
       },
       spec: {
         type: gateway.serviceType,

@@ -65,7 +65,7 @@ export class Istiod extends Construct {
         meshNetworks: b.yaml({ networks: {} }),
       },
     });
-    const injection = injectionValues(b, values);
+    const injection = injectionValues(values);
     new ApiObject(this, 'injector-config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -224,13 +224,20 @@ function istiodEnv(b: Binder, values: IstioValues): Array<Record<string, unknown
 }
 
 /** The subset of values the sidecar injector's templates read. */
-export function injectionValues(b: Binder, values: IstioValues): InjectionValues {
+export function injectionValues(values: IstioValues): InjectionValues {
+  const proxy = values.sidecarInjection.proxy;
   return {
     global: values.global,
     mesh: { trustDomain: values.mesh.trustDomain },
     sidecarInjection: {
       autoInjection: values.sidecarInjection.enabled,
-      proxy: b.merge<unknown>(values.sidecarInjection.proxy, { statusPort: 15020 }) as unknown as InjectionValues['sidecarInjection']['proxy'],
+      proxy: {
+        resources: proxy.resources,
+        logLevel: proxy.logLevel,
+        componentLogLevel: proxy.componentLogLevel,
+        holdApplicationUntilProxyStarts: proxy.holdApplicationUntilProxyStarts,
+        statusPort: 15020,
+      },
     },
     trafficCapture: values.trafficCapture,
     cni: { enabled: values.cni.enabled },

@@ -159,7 +159,7 @@ export class Kiali extends Construct {
     }));
     // Viewers reuse the kiali-viewer ClusterRole created above.
     b.whenBuild(this, b.not(admin), () => {
-      new ApiObject(this, 'basic-auth-binding', {
+      new ApiObject(this, 'basic-auth-viewer-binding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
         metadata: { name: 'kiali-basic-auth', labels },

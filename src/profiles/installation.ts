@@ -10,17 +10,23 @@ import { Kiali } from '../components/kiali';
 import { IstioNamespace } from '../components/namespace';
 import { Prometheus } from '../components/prometheus';
 import { Ztunnel } from '../components/ztunnel';
+import { Binder, binderOf, useBinder } from '../values/binder';
 import { IstioValues } from '../values/model';
 
 /** Props of {@link IstioInstallation}. */
 export interface IstioInstallationProps {
-  /** Resolved values of the profile being synthesised. */
+  /** Resolved values of the profile being synthesised (symbolic `.Values` in template mode). */
   readonly values: IstioValues;
   /**
    * Parsed CRD documents to emit instead of the generated ones (see {@link IstioBase}).
    * @default - generated structural CRDs
    */
   readonly crdDocuments?: ReadonlyArray<Record<string, any>>;
+  /**
+   * How values become manifests: concrete objects for dist/, or a Helm template for charts/.
+   * @default - concrete
+   */
+  readonly binder?: Binder;
 }
 
 /**
@@ -38,51 +44,69 @@ function ingressServiceProblems(values: IstioValues, ingressServices: readonly s
 const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1', addon: '1' };
 
 /**
- * The components a profile's values turn on, one cdk8s Chart per output file:
- * `namespace`, `base`, `istiod`, `istio-cni`, `ztunnel`, one `istio-<gatewayName>` per enabled gateway,
- * and the addons (`prometheus`, `grafana`, `jaeger`, `kiali`).
+ * The components a profile's values turn on, one cdk8s Chart per output file: `namespace`, `base`,
+ * `istiod`, `istio-cni`, `ztunnel`, the gateways and the addons (`prometheus`, `grafana`, `jaeger`,
+ * `kiali`). In dist/ each enabled gateway gets its own `istio-<gatewayName>` file; in the Helm chart one
+ * template per list (`gateways-ingress`, `gateways-egress`) ranges over the gateways. The namespace is a
+ * dist/ concern only: Helm creates it (`--create-namespace`).
  */
 export class IstioInstallation extends Construct {
   /** The charts in apply order; each becomes `<chart id>.yaml`. */
   public readonly charts: Chart[] = [];
   private readonly syncWaves = new Map<Chart, string>();
+  private readonly binder: Binder;
 
   constructor(scope: Construct, id: string, props: IstioInstallationProps) {
     super(scope, id);
+    if (props.binder) useBinder(this, props.binder);
+    const b = binderOf(this);
+    this.binder = b;
     const { values } = props;
+    const concrete = b.mode === 'concrete';
 
-    if (values.global.createNamespace) {
+    if (concrete && values.global.createNamespace) {
       new IstioNamespace(this.chart('namespace', SYNC_WAVES.namespace), 'namespace', { values });
     }
-    if (values.base.enabled) {
-      new IstioBase(this.chart('base', SYNC_WAVES.base), 'base', { values, crdDocuments: props.crdDocuments });
-    }
-    if (values.istiod.enabled) {
-      new Istiod(this.chart('istiod', SYNC_WAVES.istiod), 'istiod', { values });
-    }
-    if (values.cni.enabled) {
-      new IstioCni(this.chart('istio-cni', SYNC_WAVES.istiod), 'cni', { values });
-    }
-    if (values.ambient.enabled) {
-      new Ztunnel(this.chart('ztunnel', SYNC_WAVES.istiod), 'ztunnel', { values });
-    }
+    this.component('base', SYNC_WAVES.base, values.base.enabled, (chart) => new IstioBase(chart, 'base', { values, crdDocuments: props.crdDocuments }));
+    this.component('istiod', SYNC_WAVES.istiod, values.istiod.enabled, (chart) => new Istiod(chart, 'istiod', { values }));
+    this.component('istio-cni', SYNC_WAVES.istiod, values.cni.enabled, (chart) => new IstioCni(chart, 'cni', { values }));
+    this.component('ztunnel', SYNC_WAVES.istiod, values.ambient.enabled, (chart) => new Ztunnel(chart, 'ztunnel', { values }));
+
     const ingressServices: string[] = [];
-    if (values.gateways.enabled) {
-      for (const kind of ['ingress', 'egress'] as const) {
-        for (const gateway of values.gateways[kind].filter((item) => item.enabled)) {
+    for (const kind of ['ingress', 'egress'] as const) {
+      const gateways = values.gateways[kind];
+      if (concrete) {
+        if (!values.gateways.enabled) continue;
+        for (const gateway of gateways.filter((item) => item.enabled)) {
           const name = `istio-${gateway.gatewayName}`;
           new IstioGateway(this.chart(name, SYNC_WAVES.gateway), 'gateway', { values, gateway, kind });
           if (kind === 'ingress') ingressServices.push(name);
         }
+      } else {
+        const chart = this.chart(`gateways-${kind}`, SYNC_WAVES.gateway);
+        b.whenBuild(chart, values.gateways.enabled, () => b.eachBuild(chart, gateways, (gateway, itemId) => {
+          new IstioGateway(chart, `${kind}-${itemId}`, { values, gateway, kind });
+        }, { where: (gateway) => gateway.enabled }));
       }
     }
+
     const addons = values.addons;
-    if (addons.prometheus.enabled) new Prometheus(this.chart('prometheus', SYNC_WAVES.addon), 'prometheus', { values });
-    if (addons.grafana.enabled) new Grafana(this.chart('grafana', SYNC_WAVES.addon), 'grafana', { values });
-    if (addons.jaeger.enabled) new Jaeger(this.chart('jaeger', SYNC_WAVES.addon), 'jaeger', { values });
-    if (addons.kiali.enabled) new Kiali(this.chart('kiali', SYNC_WAVES.addon), 'kiali', { values });
-    this.node.addValidation({ validate: () => ingressServiceProblems(values, ingressServices) });
+    this.component('prometheus', SYNC_WAVES.addon, addons.prometheus.enabled, (chart) => new Prometheus(chart, 'prometheus', { values }));
+    this.component('grafana', SYNC_WAVES.addon, addons.grafana.enabled, (chart) => new Grafana(chart, 'grafana', { values }));
+    this.component('jaeger', SYNC_WAVES.addon, addons.jaeger.enabled, (chart) => new Jaeger(chart, 'jaeger', { values }));
+    this.component('kiali', SYNC_WAVES.addon, addons.kiali.enabled, (chart) => new Kiali(chart, 'kiali', { values }));
+    if (concrete) this.node.addValidation({ validate: () => ingressServiceProblems(values, ingressServices) });
     this.annotateSyncWaves();
+  }
+
+  /** A component in its own chart: only when enabled in dist/, always (inside an `if`) in the Helm chart. */
+  private component(id: string, syncWave: string, enabled: boolean, build: (chart: Chart) => void): void {
+    if (this.binder.mode === 'concrete') {
+      if (enabled) build(this.chart(id, syncWave));
+      return;
+    }
+    const chart = this.chart(id, syncWave);
+    this.binder.whenBuild(chart, enabled, () => build(chart));
   }
 
   private chart(id: string, syncWave: string): Chart {

@@ -34,6 +34,11 @@ export interface Binder {
   entries<T, R>(map: Readonly<Record<string, T>>, build: (key: string, value: T) => R): R[];
   /** A list made of single elements, optional elements and `each` results. */
   flat<T>(...parts: ReadonlyArray<T | T[] | undefined>): T[];
+  /**
+   * The entries of a value map, to spread into an object literal: `{ a: 1, ...b.spread(map) }`.
+   * Use it where the object itself cannot be a value (cdk8s metadata labels and annotations).
+   */
+  spread<T>(map: Readonly<Record<string, T>>): Record<string, T>;
   /** Keys of `base` overridden by those of the value map `overlay`. */
   merge<T>(base: Readonly<Record<string, T>>, overlay: Readonly<Record<string, T>>): Record<string, T>;
   /** Deep merge with Helm's layering semantics (maps merge, lists replace, null removes). */
@@ -151,6 +156,10 @@ export class ConcreteBinder implements Binder {
 
   public flat<T>(...parts: ReadonlyArray<T | T[] | undefined>): T[] {
     return parts.flatMap((part) => (part === undefined ? [] : Array.isArray(part) ? part : [part]));
+  }
+
+  public spread<T>(map: Readonly<Record<string, T>>): Record<string, T> {
+    return { ...map };
   }
 
   public merge<T>(base: Readonly<Record<string, T>>, overlay: Readonly<Record<string, T>>): Record<string, T> {
