@@ -29,7 +29,7 @@ describe('synthesize', () => {
     expect(kustomization.resources).toEqual(['namespace.yaml', 'base.yaml', 'istiod.yaml', 'istio-ingressgateway.yaml', 'istio-egressgateway.yaml', 'prometheus.yaml', 'grafana.yaml', 'jaeger.yaml', 'kiali.yaml']);
     for (const resource of kustomization.resources) expect(files[`demo/${resource}`]).toBeDefined();
     expect(yaml.load(files['empty/kustomization.yaml'])).toMatchObject({ resources: [] });
-    expect(workspace.entries()).toEqual(['dist', 'profiles']);
+    expect(workspace.entries()).toEqual(['charts', 'dist', 'profiles']);
   });
 
   test('is deterministic: two runs give byte-identical files', () => {

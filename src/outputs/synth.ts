@@ -3,6 +3,7 @@ import { BUILTIN_PROFILES } from '../profiles/builtin-profiles';
 import { Profile } from '../profiles/profile';
 import { ValuesLayer } from '../values/resolve';
 import { replaceFolderAtomically, writeFileAtomically } from './atomic-write';
+import { renderChart } from './chart';
 import { readCrdFile, readUserProfiles, readValuesFiles } from './inputs';
 import { profileValuesFile } from './profile-files';
 import { RenderedProfile, renderProfile } from './render-profile';
@@ -21,6 +22,8 @@ export interface SynthOptions {
   readonly crdFile?: string;
   /** Also rewrite profiles/<built-in>.yaml. @default true */
   readonly writeProfileFiles?: boolean;
+  /** Also rewrite the Helm chart charts/istio. @default true */
+  readonly writeChart?: boolean;
 }
 
 /** What a synth wrote. */
@@ -53,6 +56,9 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
 
   if (options.writeProfileFiles ?? true) {
     for (const profile of BUILTIN_PROFILES) writeFileAtomically(path.join(profilesDir, `${profile.name}.yaml`), profileValuesFile(profile));
+  }
+  if (options.writeChart ?? true) {
+    replaceFolderAtomically(path.join(root, 'charts', 'istio'), renderChart());
   }
   return { outdir, profiles: rendered };
 }

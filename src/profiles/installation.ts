@@ -29,17 +29,6 @@ export interface IstioInstallationProps {
   readonly binder?: Binder;
 }
 
-/**
- * Kubernetes Ingress objects get the address of `mesh.ingressService`: when this installation renders
- * ingress gateways, that Service must be one of them (a renamed gateway would otherwise leave Ingress
- * status pointing at nothing).
- */
-function ingressServiceProblems(values: IstioValues, ingressServices: readonly string[]): string[] {
-  const { ingressControllerMode, ingressService } = values.mesh;
-  if (ingressControllerMode === 'OFF' || ingressServices.length === 0 || ingressServices.includes(ingressService)) return [];
-  return [`mesh.ingressService: must name a rendered ingress gateway Service (${ingressServices.join(', ')}) or mesh.ingressControllerMode must be OFF, got ${JSON.stringify(ingressService)}`];
-}
-
 /** Argo CD sync waves: namespace and CRDs, then istiod and node agents, then gateways (their pods need the injector). */
 const SYNC_WAVES = { namespace: '-2', base: '-1', istiod: '0', gateway: '1', addon: '1' };
 
@@ -72,7 +61,6 @@ export class IstioInstallation extends Construct {
     this.component('istio-cni', SYNC_WAVES.istiod, values.cni.enabled, (chart) => new IstioCni(chart, 'cni', { values }));
     this.component('ztunnel', SYNC_WAVES.istiod, values.ambient.enabled, (chart) => new Ztunnel(chart, 'ztunnel', { values }));
 
-    const ingressServices: string[] = [];
     for (const kind of ['ingress', 'egress'] as const) {
       const gateways = values.gateways[kind];
       if (concrete) {
@@ -80,7 +68,6 @@ export class IstioInstallation extends Construct {
         for (const gateway of gateways.filter((item) => item.enabled)) {
           const name = `istio-${gateway.gatewayName}`;
           new IstioGateway(this.chart(name, SYNC_WAVES.gateway), 'gateway', { values, gateway, kind });
-          if (kind === 'ingress') ingressServices.push(name);
         }
       } else {
         const chart = this.chart(`gateways-${kind}`, SYNC_WAVES.gateway);
@@ -95,7 +82,6 @@ export class IstioInstallation extends Construct {
     this.component('grafana', SYNC_WAVES.addon, addons.grafana.enabled, (chart) => new Grafana(chart, 'grafana', { values }));
     this.component('jaeger', SYNC_WAVES.addon, addons.jaeger.enabled, (chart) => new Jaeger(chart, 'jaeger', { values }));
     this.component('kiali', SYNC_WAVES.addon, addons.kiali.enabled, (chart) => new Kiali(chart, 'kiali', { values }));
-    if (concrete) this.node.addValidation({ validate: () => ingressServiceProblems(values, ingressServices) });
     this.annotateSyncWaves();
   }
 

@@ -6,7 +6,8 @@
  * derived from this file.
  */
 import { CIDR_PATTERN, DNS_LABEL, DNS_SUBDOMAIN, HOST_PORT, IMAGE_HUB, IMAGE_TAG, QUANTITY, isCidr } from './formats';
-import { Infer, ValueIssue, s } from './schema';
+import { gatewayServiceTypeRules, ingressServiceRendered, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, starAlone, uniqueGatewayNames } from './rules';
+import { Infer, s } from './schema';
 
 /** The Istio release istio-pack targets. */
 export const ISTIO_VERSION = '1.30.3';
@@ -121,26 +122,7 @@ function gatewaySetting(kind: 'ingress' | 'egress') {
     ...scheduling,
   }, {
     description: `An ${kind} gateway.`,
-    rules: [(gw) => {
-      const issues: ValueIssue[] = [];
-      if (gw.minReplicas > gw.maxReplicas) {
-        issues.push({ path: 'minReplicas', message: `must be <= maxReplicas (${gw.maxReplicas}), got ${gw.minReplicas}` });
-      }
-      gw.ports.forEach((port, index) => {
-        if (port.nodePort !== undefined && gw.serviceType === 'ClusterIP') {
-          issues.push({ path: `ports[${index}].nodePort`, message: `needs serviceType NodePort or LoadBalancer, got serviceType ClusterIP` });
-        }
-      });
-      const lbOnly = gw.serviceType !== 'LoadBalancer';
-      if (lbOnly && gw.loadBalancerIP !== '') issues.push({ path: 'loadBalancerIP', message: `needs serviceType LoadBalancer, got ${gw.serviceType}` });
-      if (lbOnly && gw.loadBalancerSourceRanges.length > 0) {
-        issues.push({ path: 'loadBalancerSourceRanges', message: `needs serviceType LoadBalancer, got ${gw.serviceType}` });
-      }
-      if (gw.serviceType === 'ClusterIP' && gw.externalTrafficPolicy !== '') {
-        issues.push({ path: 'externalTrafficPolicy', message: 'needs serviceType NodePort or LoadBalancer, got ClusterIP' });
-      }
-      return issues;
-    }],
+    rules: [lessOrEqual('minReplicas', 'maxReplicas'), gatewayServiceTypeRules()],
   });
 }
 
@@ -229,16 +211,7 @@ export const VALUES_MODEL = s.object({
     excludeOutboundPorts: s.list(portNumber('Port.'), { description: 'Outbound ports that bypass the sidecar.', uniqueItems: true }),
   }, {
     description: 'Which traffic the sidecar captures (istio-iptables -i/-x/-b/-d/-q/-o).',
-    rules: [(capture) => {
-      const issues: ValueIssue[] = [];
-      if (capture.includeIPRanges.includes('*') && capture.includeIPRanges.length > 1) {
-        issues.push({ path: 'includeIPRanges', message: `must be either ["*"] or a list of CIDRs, got ${JSON.stringify(capture.includeIPRanges)}` });
-      }
-      if (capture.includeInboundPorts.includes('*') && capture.includeInboundPorts.length > 1) {
-        issues.push({ path: 'includeInboundPorts', message: `must be either ["*"] or a list of ports, got ${JSON.stringify(capture.includeInboundPorts)}` });
-      }
-      return issues;
-    }],
+    rules: [starAlone('includeIPRanges', 'CIDRs'), starAlone('includeInboundPorts', 'ports')],
   }),
 
   tracing: s.object({
@@ -270,7 +243,7 @@ export const VALUES_MODEL = s.object({
       targetCPUUtilizationPercentage: s.integer({ description: 'Autoscaler CPU target (% of requests).', default: 80, minimum: 1, maximum: 100 }),
     }, {
       description: 'istiod autoscaling.',
-      rules: [(a) => (a.min > a.max ? [{ path: 'min', message: `must be <= max (${a.max}), got ${a.min}` }] : [])],
+      rules: [lessOrEqual('min', 'max')],
     }),
     pdb: s.object({
       enabled: s.boolean({ description: 'Add a PodDisruptionBudget (minAvailable 1) when istiod runs more than one replica.', default: true }),
@@ -370,15 +343,11 @@ export const VALUES_MODEL = s.object({
           proxyImage: addonImage('nginx image of the auth proxy (unprivileged, port 8080 free).', 'docker.io/nginxinc/nginx-unprivileged:1.30-alpine'),
         }, {
           description: 'User name / password login (the ACK console\'s Kiali credentials).',
-          rules: [(basic) => (basic.htpasswdSecret.name !== '' && basic.htpasswd.length > 0
-            ? [{ path: 'htpasswd', message: 'must be empty when htpasswdSecret.name is set (choose one source of users), got 1 or more lines' }]
-            : [])],
+          rules: [oneSourceOfUsers()],
         }),
       }, {
         description: 'How people log in to Kiali (anonymous access is not offered).',
-        rules: [(auth) => (auth.strategy === 'basic' && auth.basic.htpasswdSecret.name === '' && auth.basic.htpasswd.length === 0
-          ? [{ path: 'basic.htpasswdSecret.name', message: 'must name a Secret (or basic.htpasswd must list users) when strategy is basic, got none' }]
-          : [])],
+        rules: [kialiBasicAuthUsers()],
       }),
     }, { description: 'Kiali (Service kiali:20001, UI at /kiali).' }),
   }, { description: 'Observability addons (Istio samples/addons, hardened).' }),
@@ -394,27 +363,14 @@ export const VALUES_MODEL = s.object({
   }, {
     description: 'Ingress and egress gateways, in the ACK console layout.',
     ignoredKeys: ['k8singress'],
-    rules: [(gateways) => {
-      const firstUse = new Map<string, string>();
-      const issues: ValueIssue[] = [];
-      for (const kind of ['ingress', 'egress'] as const) {
-        gateways[kind].forEach((gw, index) => {
-          const here = `${kind}[${index}].gatewayName`;
-          const earlier = firstUse.get(gw.gatewayName);
-          if (earlier && earlier.startsWith(kind) === false) {
-            issues.push({ path: here, message: `must be unique across ingress and egress gateways, ${JSON.stringify(gw.gatewayName)} is already used by gateways.${earlier}` });
-          }
-          if (!earlier) firstUse.set(gw.gatewayName, here);
-        });
-      }
-      return issues;
-    }],
+    rules: [uniqueGatewayNames(INGRESS_GATEWAY.defaultValue().gatewayName, EGRESS_GATEWAY.defaultValue().gatewayName)],
   }),
 }, {
   description: 'istio-pack values.',
-  rules: [(values) => (values.ambient.enabled && !values.cni.enabled
-    ? [{ path: 'ambient.enabled', message: 'needs cni.enabled: true (ztunnel gets its traffic from istio-cni), got cni.enabled false' }]
-    : [])],
+  rules: [
+    requiresTrue('ambient.enabled', 'cni.enabled', 'ztunnel gets its traffic from istio-cni'),
+    ingressServiceRendered(INGRESS_GATEWAY.defaultValue().gatewayName),
+  ],
 });
 
 /** Fully resolved values: every setting present, every default applied, everything validated. */

@@ -1,3 +1,5 @@
+import type { CrossFieldRule } from './rules';
+
 /**
  * A small typed schema language for the istio-pack values model.
  *
@@ -376,10 +378,10 @@ export type InferShape<P extends Shape> = Flatten<
 /** Options of an object setting. */
 export interface ObjectOptions<P extends Shape> extends SettingDocs {
   /**
-   * Cross-field rules the per-field checks cannot express (e.g. min <= max). Receives the resolved
-   * object and returns issues with paths relative to the object (e.g. `minReplicas`).
+   * Cross-field rules the per-field checks cannot express (e.g. min <= max), checked here and in the
+   * Helm chart alike; issue paths are relative to the object (e.g. `minReplicas`).
    */
-  readonly rules?: ReadonlyArray<(value: InferShape<P>) => ReadonlyArray<ValueIssue>>;
+  readonly rules?: ReadonlyArray<CrossFieldRule<InferShape<P>>>;
   /** Keys accepted and ignored (kept for compatibility with other layouts). */
   readonly ignoredKeys?: readonly string[];
 }
@@ -420,7 +422,7 @@ export class ObjectSetting<P extends Shape> extends Setting<InferShape<P>> {
     }
     const typed = result as InferShape<P>;
     for (const rule of this.options.rules ?? []) {
-      for (const issue of rule(typed)) issues.push({ path: childPath(path, issue.path), message: issue.message });
+      for (const issue of rule.check(typed)) issues.push({ path: childPath(path, issue.path), message: issue.message });
     }
     return typed;
   }

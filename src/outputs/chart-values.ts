@@ -1,0 +1,228 @@
+import * as yaml from 'js-yaml';
+import { HELPERS } from './helm-template';
+import { childPathExpression } from '../values/rules';
+import {
+  BooleanSetting,
+  EnumSetting,
+  FreeFormSetting,
+  ListSetting,
+  MapSetting,
+  NumberSetting,
+  ObjectSetting,
+  Setting,
+  StringSetting,
+} from '../values/schema';
+
+/**
+ * Everything the chart derives from the values model: the commented values.yaml (the model's
+ * defaults, i.e. the default profile), values.schema.json, the template that fails on cross-field
+ * rules, and the values table of the chart README.
+ */
+
+/** values.yaml: every setting with its description as a comment, values = the model's defaults. */
+export function valuesYaml(model: ObjectSetting<any>, header: string): string {
+  const lines: string[] = [header.trimEnd(), ''];
+  writeProperties(model, 0, lines);
+  return `${lines.join('\n')}\n`;
+}
+
+function writeProperties(setting: ObjectSetting<any>, indent: number, lines: string[]): void {
+  const pad = ' '.repeat(indent);
+  for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) {
+    lines.push(...wrap(child.docs.description, 100 - indent).map((line) => `${pad}# ${line}`));
+    if (child instanceof ObjectSetting) {
+      lines.push(`${pad}${key}:`);
+      writeProperties(child, indent + 2, lines);
+      continue;
+    }
+    if (child instanceof ListSetting && child.items instanceof ObjectSetting) {
+      lines.push(...itemFieldComments(child.items, pad));
+    }
+    const value = child.defaultValue();
+    if (value === undefined) {
+      lines.push(`${pad}# ${key}:`);
+      continue;
+    }
+    const isBlock = Array.isArray(value) ? value.some((item) => typeof item === 'object') : typeof value === 'object' && Object.keys(value as object).length > 0;
+    if (isBlock) {
+      lines.push(`${pad}${key}:`);
+      const body = yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd();
+      for (const line of body.split('\n')) lines.push(`${pad}  ${line}`);
+    } else {
+      lines.push(`${pad}${key}: ${yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trimEnd()}`);
+    }
+  }
+}
+
+/** For lists of objects: one comment line per item field. */
+function itemFieldComments(items: ObjectSetting<any>, pad: string): string[] {
+  const lines = [`${pad}# Each item:`];
+  for (const [field, setting] of Object.entries<Setting<any>>(items.properties)) {
+    lines.push(`${pad}#   ${field}: ${setting.docs.description}`);
+    if (setting instanceof ListSetting && setting.items instanceof ObjectSetting) {
+      for (const [inner, innerSetting] of Object.entries<Setting<any>>(setting.items.properties)) {
+        lines.push(`${pad}#     ${inner}: ${innerSetting.docs.description}`);
+      }
+    }
+  }
+  return lines;
+}
+
+function wrap(text: string, width: number): string[] {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let current = '';
+  for (const word of words) {
+    if (current !== '' && current.length + word.length + 1 > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '') lines.push(current);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** values.schema.json (JSON Schema draft-07), with unknown keys refused so that typos fail. */
+export function valuesSchema(model: ObjectSetting<any>, extraRootProperties: Record<string, unknown>): Record<string, unknown> {
+  const root = jsonSchema(model, 'istio-pack values') as { properties: Record<string, unknown> };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...root,
+    properties: { ...root.properties, ...extraRootProperties },
+  };
+}
+
+function anchored(pattern: RegExp, allowEmpty: boolean): string {
+  return allowEmpty ? `^(?:${pattern.source})?$` : `^(?:${pattern.source})$`;
+}
+
+function jsonSchema(setting: Setting<any>, title: string): Record<string, unknown> {
+  const common = { title: setting.docs.form?.label ?? title, description: setting.docs.description };
+  if (setting instanceof ObjectSetting) {
+    const properties: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) properties[key] = jsonSchema(child, key);
+    for (const key of setting.options.ignoredKeys ?? []) properties[key] = { description: 'Accepted for compatibility with the ACK console layout; has no effect.' };
+    return { ...common, type: 'object', properties, additionalProperties: false };
+  }
+  if (setting instanceof StringSetting) {
+    const pattern = setting.options.pattern ? { pattern: anchored(setting.options.pattern, setting.allowEmpty) } : {};
+    const minLength = setting.allowEmpty ? {} : { minLength: 1 };
+    return { ...common, type: 'string', default: setting.default, ...pattern, ...minLength };
+  }
+  if (setting instanceof EnumSetting) {
+    return { ...common, type: 'string', enum: [...setting.members], default: setting.default };
+  }
+  if (setting instanceof NumberSetting) {
+    const { minimum, maximum, allowZero } = setting.options;
+    const bounds = {
+      ...(minimum !== undefined ? { minimum: allowZero ? Math.min(0, minimum) : minimum } : {}),
+      ...(maximum !== undefined ? { maximum } : {}),
+    };
+    const type = setting.integer ? 'integer' : 'number';
+    const defaultValue = setting.defaultValue();
+    return { ...common, type: defaultValue === undefined ? [type, 'null'] : type, ...bounds, ...(defaultValue !== undefined ? { default: defaultValue } : {}) };
+  }
+  if (setting instanceof BooleanSetting) {
+    return { ...common, type: 'boolean', default: setting.default };
+  }
+  if (setting instanceof ListSetting) {
+    return {
+      ...common,
+      type: 'array',
+      items: jsonSchema(setting.items, 'item'),
+      default: setting.defaultValue(),
+      ...(setting.options.uniqueItems ? { uniqueItems: true } : {}),
+      ...(setting.options.minItems ? { minItems: setting.options.minItems } : {}),
+    };
+  }
+  if (setting instanceof MapSetting) {
+    const keys = setting.options.keyPattern ? { propertyNames: { pattern: anchored(setting.options.keyPattern, false) } } : {};
+    return { ...common, type: 'object', additionalProperties: jsonSchema(setting.values, 'value'), default: setting.defaultValue(), ...keys };
+  }
+  if (setting instanceof FreeFormSetting) {
+    return { ...common, type: setting.shape === 'list' ? 'array' : 'object', default: setting.defaultValue() };
+  }
+  throw new Error(`no JSON schema for setting kind ${setting.kind}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * templates/validate.yaml: collects the violations of every cross-field rule of the model (and of
+ * list uniqueness) and fails the render with them, worded as `resolveValues` words them.
+ */
+export function validationTemplate(model: ObjectSetting<any>, header: string): string {
+  const lines: string[] = [header.trimEnd(), '{{- $errors := list }}'];
+  let counter = 0;
+  const fresh = (prefix: string) => `$${prefix}${++counter}`;
+
+  const walk = (setting: Setting<any>, object: string, path: string): void => {
+    if (!hasRules(setting)) return;
+    if (setting instanceof ObjectSetting) {
+      for (const rule of setting.options.rules ?? []) lines.push(...rule.template(object, path));
+      for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) walk(child, `${object}.${key}`, childPathExpression(path, key));
+      return;
+    }
+    if (setting instanceof ListSetting) {
+      const index = fresh('i');
+      const raw = fresh('raw');
+      const item = fresh('item');
+      const seen = (setting.options.uniqueBy ?? []).map((field) => ({ field, variable: fresh('seen') }));
+      for (const { variable } of seen) lines.push(`{{- ${variable} := dict }}`);
+      lines.push(`{{- range ${index}, ${raw} := ${object} }}`);
+      const defaults = setting.items instanceof ObjectSetting ? JSON.stringify(setting.items.defaultValue()) : undefined;
+      lines.push(defaults
+        ? `{{- ${item} := include "${HELPERS.withDefaults}" (list (fromJson ${JSON.stringify(defaults)}) ${raw}) | fromJson }}`
+        : `{{- ${item} := ${raw} }}`);
+      const itemPath = `(printf "%s[%d]" ${path} ${index})`;
+      for (const { field, variable } of seen) {
+        const value = `(get ${item} ${JSON.stringify(field)})`;
+        const key = `(toJson ${value})`;
+        lines.push(
+          `{{- if and ${value} (hasKey ${variable} ${key}) }}`,
+          `{{- $errors = append $errors (printf "%s[%d].${field}: must be unique, %s is already used by %s[%v]" ${path} ${index} ${key} ${path} (get ${variable} ${key})) }}`,
+          `{{- else if ${value} }}`,
+          `{{- $_ := set ${variable} ${key} ${index} }}`,
+          '{{- end }}',
+        );
+      }
+      walk(setting.items, item, itemPath);
+      lines.push('{{- end }}');
+    }
+  };
+  walk(model, '$.Values', '""');
+  lines.push('{{- if $errors }}', '{{- fail (printf "invalid values:\\n  %s" (join "\\n  " $errors)) }}', '{{- end }}');
+  return `${lines.join('\n')}\n`;
+}
+
+function hasRules(setting: Setting<any>): boolean {
+  if (setting instanceof ObjectSetting) {
+    return (setting.options.rules ?? []).length > 0 || Object.values<Setting<any>>(setting.properties).some(hasRules);
+  }
+  if (setting instanceof ListSetting) return (setting.options.uniqueBy ?? []).length > 0 || hasRules(setting.items);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Markdown rows `| path | type | default | description |` for every leaf setting. */
+export function valuesTable(model: ObjectSetting<any>): string {
+  const rows: string[] = ['| Key | Type | Default | Description |', '|---|---|---|---|'];
+  const visit = (setting: Setting<any>, path: string): void => {
+    if (setting instanceof ObjectSetting) {
+      for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) visit(child, path === '' ? key : `${path}.${key}`);
+      return;
+    }
+    const defaultValue = setting.defaultValue();
+    const shown = defaultValue === undefined ? '' : `\`${JSON.stringify(defaultValue).replace(/\|/g, '\\|')}\``;
+    const type = setting instanceof EnumSetting ? setting.members.map((m) => (m === '' ? '""' : m)).join(' \\| ') : setting.kind;
+    rows.push(`| \`${path}\` | ${type} | ${shown.length > 80 ? '(see values.yaml)' : shown} | ${setting.docs.description.replace(/\|/g, '\\|')} |`);
+    if (setting instanceof ListSetting && setting.items instanceof ObjectSetting) visit(setting.items, `${path}[]`);
+  };
+  visit(model, '');
+  return rows.join('\n');
+}
