@@ -39,8 +39,10 @@ export function isCidr(text: string): boolean {
   return false;
 }
 
-/** Pattern used in values.schema.json for one CIDR (IPv4 strictly; IPv6 loosely). */
-export const CIDR_PATTERN = /(([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2})|([0-9a-fA-F:.]+\/[0-9]{1,3})/;
+/** Pattern used in values.schema.json for one CIDR (IPv4 strictly; IPv6 groups loosely, prefix 0-128). */
+export const CIDR_PATTERN = new RegExp(
+  `(${IPV4_OCTET}(\\.${IPV4_OCTET}){3}/([0-9]|[12][0-9]|3[0-2]))|([0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))`,
+);
 
 /** A DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
 export const DNS_LABEL = /[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/;
