@@ -77,6 +77,30 @@ function folderBytes(folder) {
   return total;
 }
 
+/**
+ * Chart render time for the default and demo profiles, with the renderer the tests use: helm when it
+ * is on PATH, otherwise test/tools/helm-render built from Debian's Go packages.
+ */
+function chartRenderFigures() {
+  const chartDir = path.join(ROOT, 'charts', 'istio');
+  let command = 'helm';
+  let argsFor = (profile) => ['template', 'istio', chartDir, '-n', 'istio-system', '-f', path.join(ROOT, 'profiles', `${profile}.yaml`)];
+  let renderer = 'helm';
+  if (spawnSync('helm', ['version'], { stdio: 'ignore' }).status !== 0) {
+    command = path.join(WORK, 'helm-render');
+    const build = spawnSync('go', ['build', '-o', command, './test/tools/helm-render/'], {
+      cwd: ROOT,
+      env: { ...process.env, GOPATH: '/usr/share/gocode', GO111MODULE: 'off' },
+      encoding: 'utf8',
+    });
+    if (build.status !== 0) throw new Error(`cannot build test/tools/helm-render (install golang-go, golang-github-masterminds-sprig-dev, golang-k8s-sigs-yaml-dev): ${build.stderr}`);
+    argsFor = (profile) => ['-f', path.join(ROOT, 'profiles', `${profile}.yaml`), chartDir];
+    renderer = 'test/tools/helm-render (Go text/template + sprig + sigs.k8s.io/yaml)';
+  }
+  const figures = ['default', 'demo'].map((profile) => ({ profile, ...measure(`chart render: ${profile}`, command, argsFor(profile)) }));
+  return { renderer, figures, chartBytes: folderBytes(chartDir) };
+}
+
 function main() {
   if (!fs.existsSync(path.join(ROOT, 'lib', 'cli.js'))) throw new Error('lib/cli.js is missing: run `npm ci` (or `npm run build`) first');
   const node = process.execPath;
@@ -85,7 +109,7 @@ function main() {
 
   const baseline = measure('baseline: node -e "require(\'cdk8s\')"', node, ['-r', PROBE, '-e', "require('cdk8s')"]);
   const outdir = path.join(WORK, 'dist');
-  const entry = measure('full synth, all profiles: node lib/cli.js', node, ['-r', PROBE, 'lib/cli.js', 'synth', '-o', outdir]);
+  const entry = measure('full synth, all profiles + chart: node lib/cli.js', node, ['-r', PROBE, 'lib/cli.js', 'synth', '-o', outdir]);
 
   // The cdk8s CLI runs the app from cdk8s.yaml in its working folder: give it a copy of the project
   // shape (cdk8s.yaml + profiles/) that points at this checkout's compiled generator.
@@ -94,8 +118,8 @@ function main() {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(cliProject, 'node_modules'), 'dir');
   const app = `"${node}" "${path.join(ROOT, 'lib', 'cli.js')}" synth`;
   fs.writeFileSync(path.join(cliProject, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(app)}\noutput: .cdk8s.out\n`);
-  const viaNpx = measure('full synth, all profiles: npx cdk8s synth', 'npx', ['--no-install', 'cdk8s', 'synth'], { cwd: cliProject });
-  const viaCli = measure('full synth, all profiles: npx cdk8s synth --no-check-upgrade', 'npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade'], { cwd: cliProject });
+  const viaNpx = measure('full synth, all profiles + chart: npx cdk8s synth', 'npx', ['--no-install', 'cdk8s', 'synth'], { cwd: cliProject });
+  const viaCli = measure('full synth, all profiles + chart: npx cdk8s synth --no-check-upgrade', 'npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade'], { cwd: cliProject });
 
   const scaling = [1, 10, 50, 200].map((count) => {
     const values = gatewaysValues(count);
@@ -103,7 +127,7 @@ function main() {
   });
 
   const sizes = fs.readdirSync(outdir).sort().map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
-  const chart = fs.existsSync(path.join(ROOT, 'charts', 'istio', 'Chart.yaml'));
+  const chartRenders = chartRenderFigures();
   const elapsed = (Date.now() - began) / 1000;
 
   const ratioEntry = entry.median / baseline.median;
@@ -143,7 +167,11 @@ function main() {
     '',
     '## Chart render',
     '',
-    chart ? 'charts/istio exists but its render benchmark is not wired in yet.' : 'Not measured: the Helm chart (charts/istio) does not exist yet.',
+    `Rendering charts/istio with \`-f profiles/<profile>.yaml\`, renderer: ${chartRenders.renderer}.`,
+    '',
+    '| profile | median | min–max | bytes of chart |',
+    '|---|---|---|---|',
+    ...chartRenders.figures.map((r) => `| ${r.profile} | ${r.median.toFixed(3)} s | ${r.min.toFixed(3)}–${r.max.toFixed(3)} s | ${chartRenders.chartBytes} |`),
     '',
     '## Targets',
     '',

@@ -47,12 +47,17 @@ export function writeFileAtomically(file: string, content: string): void {
 }
 
 function writeTree(root: string, files: FileTree): void {
-  fs.mkdirSync(root, { recursive: true });
+  const created = new Set<string>();
   for (const [relative, content] of files) {
     const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const folder = path.dirname(file);
+    if (!created.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      created.add(folder);
+    }
     fs.writeFileSync(file, content);
   }
+  if (created.size === 0) fs.mkdirSync(root, { recursive: true });
 }
 
 /** Moves `current` aside to `backup`, moves `next` into place; restores `current` if that fails. */

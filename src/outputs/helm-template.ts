@@ -167,7 +167,7 @@ export class HelmTemplateWriter {
 
   private keyText(key: string, lines: string[]): string {
     if (hasMarker(key)) return `{{ ${this.expression(key, lines)} | toJson }}`;
-    return yaml.dump(key, { lineWidth: -1 }).trimEnd();
+    return plainScalar(key);
   }
 
   /** A value on one line: plain YAML when static, `{{ toJson ... }}` when bound to values. */
@@ -175,7 +175,7 @@ export class HelmTemplateWriter {
     if (typeof value === 'string' && !hasMarker(value) && this.session.nodeOf(value) === undefined) {
       if (value.includes('{{') || value.includes('}}')) return `{{ ${JSON.stringify(value)} | toJson }}`;
       if (value.includes('\n')) return JSON.stringify(value);
-      return yaml.dump(value, { lineWidth: -1 }).trimEnd();
+      return plainScalar(value);
     }
     if (value === null || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
     if (Array.isArray(value) && value.length === 0) return '[]';
@@ -331,6 +331,15 @@ export class HelmTemplateWriter {
     if (isPlainObject(value)) return Object.entries(value).some(([key, v]) => hasMarker(key) || this.needsStatements(v));
     return false;
   }
+}
+
+/** Words YAML 1.1 readers take for booleans or null: never written unquoted. */
+const RESERVED = /^(y|n|yes|no|true|false|on|off|null|~)$/i;
+
+/** A single-line string as a YAML scalar: unquoted when that is unambiguous, as js-yaml writes it otherwise. */
+function plainScalar(text: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_./-]*$/.test(text) && !RESERVED.test(text)) return text;
+  return yaml.dump(text, { lineWidth: -1 }).trimEnd();
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -55,7 +55,20 @@ function validateConstructs(app: App): void {
  * 1.1 readers could take for booleans or numbers are quoted (js-yaml's compatibility mode).
  */
 export function toManifestYaml(objects: readonly unknown[]): string {
-  return objects.map((object) => yaml.dump(object, { noRefs: true, lineWidth: -1 })).join('---\n');
+  return objects.map(dumpOnce).join('---\n');
+}
+
+/** Profiles share many identical objects (the 15 CRDs above all): each distinct object is dumped once per process. */
+const dumped = new Map<string, string>();
+
+function dumpOnce(object: unknown): string {
+  const key = JSON.stringify(object);
+  let text = dumped.get(key);
+  if (text === undefined) {
+    text = yaml.dump(object, { noRefs: true, lineWidth: -1 });
+    dumped.set(key, text);
+  }
+  return text;
 }
 
 function serialiseChart(chart: Chart): string {
