@@ -7,6 +7,7 @@ import { profileValuesFile } from '../src/outputs/profile-files';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
 import { VALUES_MODEL } from '../src/values/model';
 import { resolveValues } from '../src/values/resolve';
+import { ACK_INGRESS } from './support/ack';
 import { ChartRenderer } from './support/helm';
 import { objectKey } from './support/objects';
 
@@ -147,26 +148,7 @@ describe('lint rules (what helm lint checks)', () => {
 });
 
 describe('the ACK console values block (seed 002)', () => {
-  const ACK = {
-    gateways: {
-      enabled: true,
-      ingress: [{
-        enabled: true,
-        gatewayName: 'ingressgateway',
-        maxReplicas: 5,
-        minReplicas: 1,
-        ports: [
-          { name: 'status-port', port: 15020, targetPort: 15020 },
-          { name: 'http2', nodePort: 31380, port: 80, targetPort: 80 },
-          { name: 'https', nodePort: 31390, port: 443, targetPort: 0 },
-          { name: 'tls', port: 15443, targetPort: 15443 },
-        ],
-        replicaCount: 1,
-        serviceType: 'LoadBalancer',
-      }],
-      k8singress: {},
-    },
-  };
+  const ACK = { gateways: { enabled: true, ingress: [ACK_INGRESS], k8singress: {} } };
 
   test('renders nodePorts 31380/31390, type LoadBalancer and an HPA of 1..5; targetPort 0 means "same as port"', () => {
     // WHEN

@@ -1,22 +1,8 @@
 import { ConcreteBinder } from '../src/values/binder';
 import { IstioGateway, effectiveTargetPort } from '../src/components/gateway';
+import { ACK_INGRESS } from './support/ack';
 import { only, synthComponent, valuesWith } from './support/values';
 
-/** The ACK console's gateway block (seed 002), pasted as is. */
-const ACK_INGRESS = {
-  enabled: true,
-  gatewayName: 'ingressgateway',
-  maxReplicas: 5,
-  minReplicas: 1,
-  ports: [
-    { name: 'status-port', port: 15020, targetPort: 15020 },
-    { name: 'http2', nodePort: 31380, port: 80, targetPort: 80 },
-    { name: 'https', nodePort: 31390, port: 443, targetPort: 0 },
-    { name: 'tls', port: 15443, targetPort: 15443 },
-  ],
-  replicaCount: 1,
-  serviceType: 'LoadBalancer',
-};
 
 function gatewayObjects(overlay: Record<string, unknown>, kind: 'ingress' | 'egress' = 'ingress') {
   const values = valuesWith(overlay);

@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { HELPERS } from './helm-template';
+import { withDefaults } from './helm-template';
 import { childPathExpression } from '../values/rules';
 import {
   BooleanSetting,
@@ -176,7 +176,7 @@ export function validationTemplate(model: ObjectSetting<any>, header: string): s
       lines.push(`{{- range ${index}, ${raw} := ${object} }}`);
       const defaults = setting.items instanceof ObjectSetting ? JSON.stringify(setting.items.defaultValue()) : undefined;
       lines.push(defaults
-        ? `{{- ${item} := include "${HELPERS.withDefaults}" (list (fromJson ${JSON.stringify(defaults)}) ${raw}) | fromJson }}`
+        ? `{{- ${item} := ${withDefaults(defaults, raw)} }}`
         : `{{- ${item} := ${raw} }}`);
       const itemPath = `(printf "%s[%d]" ${path} ${index})`;
       for (const { field, variable } of seen) {

@@ -42,33 +42,19 @@ export function renderChartTemplates(): Map<string, string> {
  * model (src/values/resolve.ts mergeValues and list-item defaults) in template code.
  */
 const HELPERS_TEMPLATE = `{{- /*
-${HELPERS.merge}: (list base overlay) -> JSON of overlay layered on base, as values files layer:
-maps merge key by key, other values replace, null removes the key.
+${HELPERS.merge}: (list base overlay nullRemoves) -> JSON of overlay layered on base: maps merge key by
+key, other values replace. A null in overlay removes the key when nullRemoves (values-file layering),
+and keeps the base value otherwise (list items completed with their defaults: Helm does not default
+list items).
 */ -}}
 {{- define "${HELPERS.merge}" -}}
 {{- $result := deepCopy (default (dict) (index . 0)) -}}
+{{- $nullRemoves := index . 2 -}}
 {{- range $key, $value := (default (dict) (index . 1)) -}}
 {{- if kindIs "invalid" $value -}}
-{{- $_ := unset $result $key -}}
+{{- if $nullRemoves }}{{- $_ := unset $result $key -}}{{- end -}}
 {{- else if and (kindIs "map" $value) (kindIs "map" (get $result $key)) -}}
-{{- $_ := set $result $key (include "${HELPERS.merge}" (list (get $result $key) $value) | fromJson) -}}
-{{- else -}}
-{{- $_ := set $result $key $value -}}
-{{- end -}}
-{{- end -}}
-{{- toJson $result -}}
-{{- end -}}
-
-{{- /*
-${HELPERS.withDefaults}: (list defaults item) -> JSON of a list item completed with the model's
-defaults for it (Helm does not default list items); a null in the item keeps the default.
-*/ -}}
-{{- define "${HELPERS.withDefaults}" -}}
-{{- $result := deepCopy (index . 0) -}}
-{{- range $key, $value := (default (dict) (index . 1)) -}}
-{{- if kindIs "invalid" $value -}}
-{{- else if and (kindIs "map" $value) (kindIs "map" (get $result $key)) -}}
-{{- $_ := set $result $key (include "${HELPERS.withDefaults}" (list (get $result $key) $value) | fromJson) -}}
+{{- $_ := set $result $key (include "${HELPERS.merge}" (list (get $result $key) $value $nullRemoves) | fromJson) -}}
 {{- else -}}
 {{- $_ := set $result $key $value -}}
 {{- end -}}

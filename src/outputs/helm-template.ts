@@ -9,11 +9,14 @@ export interface GuardedDocument {
 
 /** Names of the helpers in the chart's `_helpers.tpl` that generated templates call. */
 export const HELPERS = {
-  /** `(list defaults item)` → JSON of item merged over defaults; null in item keeps the default. */
-  withDefaults: 'istio-pack.withDefaults',
-  /** `(list base overlay)` → JSON of overlay merged over base; maps merge, lists replace, null removes. */
+  /** `(list base overlay nullRemoves)` → JSON of overlay merged over base; maps merge, lists replace. */
   merge: 'istio-pack.merge',
 };
+
+/** Template expression: a list item completed with the model's defaults for it. */
+export function withDefaults(defaultsJson: string, item: string): string {
+  return `include "${HELPERS.merge}" (list (fromJson ${JSON.stringify(defaultsJson)}) ${item} false) | fromJson`;
+}
 
 /**
  * Writes Go template text (Helm's dialect: text/template + sprig) for objects synthesised in template
@@ -63,7 +66,7 @@ export class HelmTemplateWriter {
     if (loop.defaults !== undefined) {
       const raw = `${loop.itemVar}raw`;
       lines.push(`{{- range ${raw} := ${list} }}`);
-      lines.push(`{{- ${loop.itemVar} := include "${HELPERS.withDefaults}" (list (fromJson ${JSON.stringify(loop.defaults)}) ${raw}) | fromJson }}`);
+      lines.push(`{{- ${loop.itemVar} := ${withDefaults(loop.defaults, raw)} }}`);
     } else {
       lines.push(`{{- range ${loop.itemVar} := ${list} }}`);
     }
@@ -220,7 +223,7 @@ export class HelmTemplateWriter {
       case 'deepMerge': {
         const base = this.expression(node.base, statements);
         const overlay = this.expression(node.overlay, statements);
-        return `(include "${HELPERS.merge}" (list ${base} ${overlay}) | fromJson)`;
+        return `(include "${HELPERS.merge}" (list ${base} ${overlay} true) | fromJson)`;
       }
       case 'yaml':
         return `(toYaml ${this.expression(node.value, statements)})`;
