@@ -4,7 +4,8 @@
 // sigs.k8s.io/yaml — and follows Helm's rules: values.yaml coalesced with -f files (maps merge,
 // null deletes), .Release/.Chart/.Capabilities/.Template, the include/tpl/required/toYaml/fromYaml/
 // toJson/fromJson/lookup functions, all templates parsed together (so defines are shared), files
-// under templates/ starting with "_" not rendered, "missingkey=zero" with "<no value>" removed.
+// under templates/ starting with "_" not rendered, "missingkey=zero" with "<no value>" removed,
+// .Files with Get/GetBytes/Lines/Glob over the chart's other files.
 //
 // Usage: helm-render [-f values.yaml]... <chart-dir>
 // Prints every rendered document after a "# Source: <chart>/templates/<file>" line, like helm template.
@@ -25,6 +26,51 @@ import (
 	"github.com/Masterminds/sprig"
 	"sigs.k8s.io/yaml"
 )
+
+// chartFiles is .Files: the chart's files outside templates/, as Helm exposes them.
+type chartFiles map[string][]byte
+
+func (f chartFiles) Get(name string) string     { return string(f[name]) }
+func (f chartFiles) GetBytes(name string) []byte { return f[name] }
+func (f chartFiles) Lines(name string) []string {
+	text := strings.TrimSuffix(string(f[name]), "\n")
+	if text == "" {
+		return []string{}
+	}
+	return strings.Split(text, "\n")
+}
+func (f chartFiles) Glob(pattern string) chartFiles {
+	result := chartFiles{}
+	for name, data := range f {
+		if ok, _ := filepath.Match(pattern, name); ok {
+			result[name] = data
+		}
+	}
+	return result
+}
+
+func loadFiles(chartDir string) (chartFiles, error) {
+	files := chartFiles{}
+	err := filepath.WalkDir(chartDir, func(full string, entry os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		relative, _ := filepath.Rel(chartDir, full)
+		if entry.IsDir() {
+			if relative == "templates" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(full)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(relative)] = data
+		return nil
+	})
+	return files, err
+}
 
 type chartMeta struct {
 	Name       string `json:"name"`
@@ -228,6 +274,10 @@ func render(chartDir string, valueFiles []string) error {
 		}
 	}
 
+	files, err := loadFiles(chartDir)
+	if err != nil {
+		return err
+	}
 	top := map[string]interface{}{
 		"Values":  values,
 		"Release": map[string]interface{}{"Name": "istio", "Namespace": "istio-system", "Service": "Helm", "IsInstall": true, "IsUpgrade": false, "Revision": 1},
@@ -236,7 +286,7 @@ func render(chartDir string, valueFiles []string) error {
 			"KubeVersion": map[string]interface{}{"Version": "v1.30.0", "Major": "1", "Minor": "30", "GitVersion": "v1.30.0"},
 			"APIVersions": []string{},
 		},
-		"Files": map[string]interface{}{},
+		"Files": files,
 	}
 	separator := regexp.MustCompile(`(?:^|\s*\n)---\s*`)
 	var out strings.Builder
