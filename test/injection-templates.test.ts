@@ -271,6 +271,28 @@ function envNames(c: Container): string[] {
   return (c.env ?? []).map((e) => e.name);
 }
 
+/** Compares the values of the named environment variables at once, so a failure shows every mismatch. */
+function expectEnvValues(c: Container, expected: Readonly<Record<string, string>>): void {
+  const actual = Object.fromEntries(Object.keys(expected).map((name) => [name, envValue(c, name)]));
+  expect(actual).toEqual(expected);
+}
+
+function mountNames(c: Container): string[] {
+  return (c.volumeMounts ?? []).map((m) => m.name);
+}
+
+function mountPaths(c: Container): string[] {
+  return (c.volumeMounts ?? []).map((m) => `${m.name}:${m.mountPath}`);
+}
+
+function volumeNames(volumes: readonly Volume[]): string[] {
+  return volumes.map((v) => v.name);
+}
+
+function volumesByName(volumes: readonly Volume[]): Record<string, Volume> {
+  return Object.fromEntries(volumes.map((v) => [v.name, v]));
+}
+
 /** The value following a flag in an args list. */
 function argAfter(args: readonly string[] | undefined, flag: string): string | undefined {
   const list = args ?? [];
@@ -413,6 +435,47 @@ describe('buildInjectorValues', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Expected values shared by several templates.
+// ---------------------------------------------------------------------------------------------
+
+/** The unprivileged security context of istio-proxy (without TPROXY) and istio-validation: read-only root, UID/GID 1337. */
+const HARDENED_PROXY_SECURITY = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 1337,
+  runAsGroup: 1337,
+};
+
+/** The readiness probe the sidecar and gateway templates give istio-proxy. */
+const PROXY_READINESS_PROBE = {
+  httpGet: { path: '/healthz/ready', port: 15021 },
+  initialDelaySeconds: 0,
+  periodSeconds: 15,
+  timeoutSeconds: 3,
+  failureThreshold: 4,
+};
+
+/** The environment upstream gives an injected istio-proxy (sidecar and kube-gateway), in order. */
+const PROXY_ENV_NAMES = [
+  'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
+  'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
+  'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+  'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+];
+
+/** The projected istiod token volume. */
+const ISTIO_TOKEN_VOLUME = {
+  name: 'istio-token',
+  projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] },
+};
+
+/** The mesh root certificate volume. */
+const ISTIOD_CA_CERT_VOLUME = { name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } };
+
+// ---------------------------------------------------------------------------------------------
 // Sidecar template.
 // ---------------------------------------------------------------------------------------------
 
@@ -484,22 +547,8 @@ describe('sidecar template', () => {
       timeoutSeconds: 3,
       failureThreshold: 600,
     });
-    expect(proxy.readinessProbe).toEqual({
-      httpGet: { path: '/healthz/ready', port: 15021 },
-      initialDelaySeconds: 0,
-      periodSeconds: 15,
-      timeoutSeconds: 3,
-      failureThreshold: 4,
-    });
-    expect(proxy.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: 1337,
-      runAsGroup: 1337,
-    });
+    expect(proxy.readinessProbe).toEqual(PROXY_READINESS_PROBE);
+    expect(proxy.securityContext).toEqual(HARDENED_PROXY_SECURITY);
     expect(proxy.resources).toEqual({
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { cpu: '2000m', memory: '1024Mi' },
@@ -507,28 +556,25 @@ describe('sidecar template', () => {
     expect(proxy.lifecycle).toBeUndefined();
 
     // AND the environment matches upstream's variables
-    expect(envNames(proxy)).toEqual([
-      'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
-      'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
-      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
-      'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
-    ]);
-    expect(envValue(proxy, 'PILOT_CERT_PROVIDER')).toBe('istiod');
-    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
+    expect(envNames(proxy)).toEqual(PROXY_ENV_NAMES);
+    expectEnvValues(proxy, {
+      'PILOT_CERT_PROVIDER': 'istiod',
+      'CA_ADDR': 'istiod.istio-system.svc:15012',
+      'ISTIO_META_APP_CONTAINERS': 'reviews',
+      'ISTIO_META_CLUSTER_ID': 'Kubernetes',
+      'ISTIO_META_INTERCEPTION_MODE': 'REDIRECT',
+      'ISTIO_META_WORKLOAD_NAME': 'reviews',
+      'ISTIO_META_OWNER': 'kubernetes://apis/apps/v1/namespaces/shop/deployments/reviews',
+      'ISTIO_META_MESH_ID': 'cluster.local',
+      'TRUST_DOMAIN': 'cluster.local',
+    });
     expect(JSON.parse(envValue(proxy, 'PROXY_CONFIG') ?? '')).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
     expect(JSON.parse(envValue(proxy, 'ISTIO_META_POD_PORTS') ?? '')).toEqual([{ name: 'http', containerPort: 9080, protocol: 'TCP' }]);
-    expect(envValue(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('reviews');
-    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
-    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('REDIRECT');
-    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('reviews');
-    expect(envValue(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/shop/deployments/reviews');
-    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('cluster.local');
-    expect(envValue(proxy, 'TRUST_DOMAIN')).toBe('cluster.local');
     expect(proxy.env?.find((e) => e.name === 'GOMAXPROCS')?.valueFrom?.resourceFieldRef).toEqual({ resource: 'limits.cpu', divisor: '1' });
     expect(proxy.env?.find((e) => e.name === 'GOMEMLIMIT')?.valueFrom?.resourceFieldRef).toEqual({ resource: 'limits.memory', divisor: '1' });
 
     // AND the proxy mounts and the pod volumes are those upstream adds
-    expect((proxy.volumeMounts ?? []).map((m) => `${m.name}:${m.mountPath}`)).toEqual([
+    expect(mountPaths(proxy)).toEqual([
       'workload-socket:/var/run/secrets/workload-spiffe-uds',
       'credential-socket:/var/run/secrets/credential-uds',
       'workload-certs:/var/run/secrets/workload-spiffe-credentials',
@@ -539,17 +585,14 @@ describe('sidecar template', () => {
       'istio-token:/var/run/secrets/tokens',
       'istio-podinfo:/etc/istio/pod',
     ]);
-    const volumes = Object.fromEntries(overlay.spec.volumes.map((v) => [v.name, v]));
-    expect(Object.keys(volumes)).toEqual([
+    expect(volumeNames(overlay.spec.volumes)).toEqual([
       'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo',
       'istio-token', 'istiod-ca-cert', 'istio-ca-crl',
     ]);
+    const volumes = volumesByName(overlay.spec.volumes);
     expect(volumes['istio-envoy']).toEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
-    expect(volumes['istio-token']).toEqual({
-      name: 'istio-token',
-      projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] },
-    });
-    expect(volumes['istiod-ca-cert']).toEqual({ name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } });
+    expect(volumes['istio-token']).toEqual(ISTIO_TOKEN_VOLUME);
+    expect(volumes['istiod-ca-cert']).toEqual(ISTIOD_CA_CERT_VOLUME);
     expect(overlay.spec.imagePullSecrets).toBeUndefined();
 
     // AND the pod merged with the overlay is a valid Kubernetes Pod
@@ -633,15 +676,7 @@ describe('sidecar template', () => {
     const validation = container(overlay.spec.initContainers, 'istio-validation');
     expect(validation.args?.slice(-2)).toEqual(['--run-validation', '--skip-rule-apply']);
     expect(argAfter(validation.args, '-i')).toBe('10.0.0.0/8');
-    expect(validation.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: 1337,
-      runAsGroup: 1337,
-    });
+    expect(validation.securityContext).toEqual(HARDENED_PROXY_SECURITY);
     // AND the resolved capture settings are handed to the CNI plugin as pod annotations
     expect(overlay.metadata.annotations).toMatchObject({
       'sidecar.istio.io/interceptionMode': 'REDIRECT',
@@ -751,20 +786,16 @@ describe('gateway template', () => {
     expect(proxy.args?.slice(0, 4)).toEqual(['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local']);
     expect(proxy.ports).toEqual([{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }]);
     expect(proxy.securityContext).toEqual({ runAsUser: 1337, runAsGroup: 1337 });
-    expect(proxy.readinessProbe).toEqual({
-      httpGet: { path: '/healthz/ready', port: 15021 },
-      initialDelaySeconds: 0,
-      periodSeconds: 15,
-      timeoutSeconds: 3,
-      failureThreshold: 4,
-    });
+    expect(proxy.readinessProbe).toEqual(PROXY_READINESS_PROBE);
     expect(proxy.startupProbe).toBeUndefined();
     expect(proxy.resources).toBeUndefined();
-    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
-    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('istio-ingressgateway');
-    expect(envValue(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('');
+    expectEnvValues(proxy, {
+      'CA_ADDR': 'istiod.istio-system.svc:15012',
+      'ISTIO_META_WORKLOAD_NAME': 'istio-ingressgateway',
+      'ISTIO_META_APP_CONTAINERS': '',
+    });
     expect(JSON.parse(envValue(proxy, 'ISTIO_META_POD_PORTS') ?? '')).toEqual([]);
-    expect(overlay.spec.volumes.map((v) => v.name)).toEqual([
+    expect(volumeNames(overlay.spec.volumes)).toEqual([
       'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo',
       'istio-token', 'istiod-ca-cert',
     ]);
@@ -993,16 +1024,6 @@ function validateGatewayObjects(rendered: RenderedGateway): void {
   expect(podLabels).toMatchObject(rendered.pdb.spec.selector.matchLabels);
 }
 
-const HARDENED_PROXY_SECURITY = {
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: 1337,
-  runAsGroup: 1337,
-};
-
 const GATEWAY_PROBES = {
   startupProbe: {
     httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
@@ -1028,6 +1049,119 @@ const GATEWAY_CONTAINER_PORTS = [
   { name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' },
 ];
 
+/** The objects istiod's deployment controller renders for every Gateway, in order. */
+const GATEWAY_OBJECT_TYPES = [
+  'v1/ServiceAccount', 'apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
+];
+
+/** The Service port every gateway Service exposes ahead of its listener ports. */
+const STATUS_SERVICE_PORT = { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' };
+
+/** What istiod derives from one Gateway: the template, the object names and the labels. */
+interface GatewayExpectation {
+  /** The injection template the GatewayClass picks. */
+  readonly template: string;
+  /** The Gateway's name, which the pods are selected by. */
+  readonly gatewayName: string;
+  /** The name of every rendered object, the ServiceAccount the pod runs as and its canonical name. */
+  readonly objectName: string;
+  /** The field manager istiod applies with, also the `gateway.istio.io/managed` label. */
+  readonly managedBy: string;
+  /** The labels every object carries. */
+  readonly objectLabels: Readonly<Record<string, string>>;
+}
+
+/** What tells one rendered istio-proxy container from another. */
+interface GatewayProxyExpectation {
+  readonly args: readonly string[];
+  readonly securityContext: object;
+  readonly resources: object;
+  readonly envNames: readonly string[];
+  /** Environment values beyond those every gateway proxy with default values has. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The template picked; the five objects, all named after the Gateway in its namespace; and the
+ * ServiceAccount, Deployment and Service applied by istiod with the expected field manager.
+ */
+function expectGatewayObjects(rendered: RenderedGateway, expected: GatewayExpectation): void {
+  expect(rendered.result.template).toBe(expected.template);
+  expect(rendered.documents.map((d) => `${d.apiVersion}/${d.kind}`)).toEqual(GATEWAY_OBJECT_TYPES);
+  expect(rendered.documents.every((d) => d.metadata.name === expected.objectName && d.metadata.namespace === 'shop')).toBe(true);
+  expect(rendered.result.objects.filter((o) => o.action === 'apply').map((o) => `${o.kind}:${o.managedBy}`)).toEqual([
+    `ServiceAccount:${expected.managedBy}`, `Deployment:${expected.managedBy}`, `Service:${expected.managedBy}`,
+  ]);
+}
+
+/** The ServiceAccount carries the object labels; the Deployment also the managed-by label. */
+function expectObjectLabels(rendered: RenderedGateway, expected: GatewayExpectation): void {
+  expect(rendered.serviceAccount.metadata.labels).toEqual(expected.objectLabels);
+  expect(rendered.deployment.metadata.labels).toEqual({ ...expected.objectLabels, 'gateway.istio.io/managed': expected.managedBy });
+}
+
+/**
+ * The Deployment selects its pods by gateway name, and the pod template carries the object labels,
+ * the managed-by label, no injection, the given extra labels and the canonical service labels.
+ */
+function expectPodTemplateLabels(
+  rendered: RenderedGateway,
+  expected: GatewayExpectation,
+  extraPodLabels: Readonly<Record<string, string>> = {},
+): void {
+  const deployment = rendered.deployment;
+  expect(deployment.spec.selector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': expected.gatewayName } });
+  expect(deployment.spec.template.metadata.labels).toEqual({
+    ...expected.objectLabels,
+    'gateway.istio.io/managed': expected.managedBy,
+    'sidecar.istio.io/inject': 'false',
+    ...extraPodLabels,
+    'service.istio.io/canonical-name': expected.objectName,
+    'service.istio.io/canonical-revision': 'latest',
+  });
+}
+
+/** The pod runs as the rendered ServiceAccount and holds only istio-proxy. */
+function expectProxyOnlyPod(rendered: RenderedGateway, expected: GatewayExpectation): void {
+  const pod = rendered.deployment.spec.template.spec;
+  expect(pod.serviceAccountName).toBe(expected.objectName);
+  expect(pod.containers.map((c) => c.name)).toEqual(['istio-proxy']);
+}
+
+/**
+ * istio-proxy with the default proxy image, the gateway ports and probes, and the given args,
+ * security context, resources and environment; with default values it reaches the default istiod
+ * and reports the default cluster, REDIRECT interception and its Deployment as owner.
+ */
+function expectGatewayProxy(rendered: RenderedGateway, expected: GatewayExpectation, proxyExpected: GatewayProxyExpectation): void {
+  const proxy = rendered.proxy;
+  expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+  expect(proxy.args).toEqual(proxyExpected.args);
+  expect(proxy.ports).toEqual(GATEWAY_CONTAINER_PORTS);
+  expect(proxy.securityContext).toEqual(proxyExpected.securityContext);
+  expect(proxy.resources).toEqual(proxyExpected.resources);
+  expect(proxy.startupProbe).toEqual(GATEWAY_PROBES.startupProbe);
+  expect(proxy.readinessProbe).toEqual(GATEWAY_PROBES.readinessProbe);
+  expect(envNames(proxy)).toEqual(proxyExpected.envNames);
+  expectEnvValues(proxy, {
+    'CA_ADDR': 'istiod.istio-system.svc:15012',
+    'ISTIO_META_CLUSTER_ID': 'Kubernetes',
+    'ISTIO_META_INTERCEPTION_MODE': 'REDIRECT',
+    'ISTIO_META_OWNER': `kubernetes://apis/apps/v1/namespaces/shop/deployments/${expected.objectName}`,
+    ...proxyExpected.env,
+  });
+}
+
+/** The Service spec istiod renders: the status port ahead of the listener ports, selecting the gateway pods. */
+function gatewayServiceSpec(type: string, expected: GatewayExpectation, listenerPorts: readonly ServicePort[]): object {
+  return {
+    type,
+    ipFamilyPolicy: 'PreferDualStack',
+    selector: { 'gateway.networking.k8s.io/gateway-name': expected.gatewayName },
+    ports: [STATUS_SERVICE_PORT, ...listenerPorts],
+  };
+}
+
 describe('kube-gateway template', () => {
   test('deploys a router proxy, its Service and ServiceAccount for a Gateway of class istio', () => {
     // GIVEN a Gateway of class istio listening on 80 and 443, and the default values
@@ -1037,42 +1171,34 @@ describe('kube-gateway template', () => {
     const rendered = renderGateway(defaultValues(), controllerData(gateway));
 
     // THEN the class picks kube-gateway and the objects are named <gateway>-<class>
-    expect(rendered.result.template).toBe('kube-gateway');
-    expect(rendered.documents.map((d) => `${d.apiVersion}/${d.kind}`)).toEqual([
-      'v1/ServiceAccount', 'apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
-    ]);
-    expect(rendered.documents.every((d) => d.metadata.name === 'web-istio' && d.metadata.namespace === 'shop')).toBe(true);
+    const web: GatewayExpectation = {
+      template: 'kube-gateway',
+      gatewayName: 'web',
+      objectName: 'web-istio',
+      managedBy: 'istio.io-gateway-controller',
+      objectLabels: {
+        'team': 'storefront',
+        'gateway.networking.k8s.io/gateway-name': 'web',
+        'gateway.networking.k8s.io/gateway-class-name': 'istio',
+      },
+    };
+    expectGatewayObjects(rendered, web);
     // AND istiod applies the ServiceAccount, Deployment and Service and drops the overlay-only HPA/PDB
     expect(rendered.result.objects.map((o) => `${o.kind}:${o.action}`)).toEqual([
       'ServiceAccount:apply', 'Deployment:apply', 'Service:apply', 'HorizontalPodAutoscaler:drop', 'PodDisruptionBudget:drop',
     ]);
-    expect(rendered.result.objects.filter((o) => o.action === 'apply').every((o) => o.managedBy === 'istio.io-gateway-controller')).toBe(true);
 
     // AND every object carries the Gateway's labels, its copyable annotations and an owner reference
-    const objectLabels = {
-      'team': 'storefront',
-      'gateway.networking.k8s.io/gateway-name': 'web',
-      'gateway.networking.k8s.io/gateway-class-name': 'istio',
-    };
     const owner = [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'web', uid: gateway.metadata.uid }];
     for (const document of rendered.documents) {
       expect(document.metadata.annotations).toEqual({ 'example.com/owner': 'shop-team' });
       expect(document.metadata.ownerReferences).toEqual(owner);
     }
-    expect(rendered.serviceAccount.metadata.labels).toEqual(objectLabels);
-    expect(rendered.deployment.metadata.labels).toEqual({ ...objectLabels, 'gateway.istio.io/managed': 'istio.io-gateway-controller' });
+    expectObjectLabels(rendered, web);
 
     // AND the Deployment selects the gateway pods by gateway name
-    const deployment = rendered.deployment;
-    expect(deployment.spec.selector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'web' } });
-    expect(deployment.spec.template.metadata.labels).toEqual({
-      ...objectLabels,
-      'gateway.istio.io/managed': 'istio.io-gateway-controller',
-      'sidecar.istio.io/inject': 'false',
-      'service.istio.io/canonical-name': 'web-istio',
-      'service.istio.io/canonical-revision': 'latest',
-    });
-    expect(deployment.spec.template.metadata.annotations).toEqual({
+    expectPodTemplateLabels(rendered, web);
+    expect(rendered.deployment.spec.template.metadata.annotations).toEqual({
       'example.com/owner': 'shop-team',
       'istio.io/rev': 'default',
       'prometheus.io/path': '/stats/prometheus',
@@ -1081,10 +1207,9 @@ describe('kube-gateway template', () => {
     });
 
     // AND the pod runs only istio-proxy, may bind 80/443 unprivileged and uses RuntimeDefault seccomp
-    const pod = deployment.spec.template.spec;
-    expect(pod.serviceAccountName).toBe('web-istio');
+    const pod = rendered.deployment.spec.template.spec;
+    expectProxyOnlyPod(rendered, web);
     expect(pod.initContainers).toBeUndefined();
-    expect(pod.containers.map((c) => c.name)).toEqual(['istio-proxy']);
     expect(pod.securityContext).toEqual({
       sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
       seccompProfile: { type: 'RuntimeDefault' },
@@ -1093,34 +1218,25 @@ describe('kube-gateway template', () => {
 
     // AND istio-proxy runs in router mode with the proxy image, hardened and with the proxy resources
     const proxy = rendered.proxy;
-    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expectGatewayProxy(rendered, web, {
+      args: [
+        'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local',
+        '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
+      ],
+      securityContext: HARDENED_PROXY_SECURITY,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+      envNames: PROXY_ENV_NAMES,
+      env: {
+        'ISTIO_META_POD_PORTS': '[]',
+        'ISTIO_META_APP_CONTAINERS': '',
+        'ISTIO_META_WORKLOAD_NAME': 'web-istio',
+        'ISTIO_META_MESH_ID': 'cluster.local',
+        'TRUST_DOMAIN': 'cluster.local',
+      },
+    });
     expect(proxy.imagePullPolicy).toBe('IfNotPresent');
-    expect(proxy.args).toEqual([
-      'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local',
-      '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
-    ]);
-    expect(proxy.ports).toEqual(GATEWAY_CONTAINER_PORTS);
-    expect(proxy.securityContext).toEqual(HARDENED_PROXY_SECURITY);
-    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
-    expect(proxy.startupProbe).toEqual(GATEWAY_PROBES.startupProbe);
-    expect(proxy.readinessProbe).toEqual(GATEWAY_PROBES.readinessProbe);
-    expect(envNames(proxy)).toEqual([
-      'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
-      'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
-      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
-      'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
-    ]);
-    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
     expect(JSON.parse(envValue(proxy, 'PROXY_CONFIG') ?? '')).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
-    expect(envValue(proxy, 'ISTIO_META_POD_PORTS')).toBe('[]');
-    expect(envValue(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('');
-    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
-    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('REDIRECT');
-    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('web-istio');
-    expect(envValue(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/shop/deployments/web-istio');
-    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('cluster.local');
-    expect(envValue(proxy, 'TRUST_DOMAIN')).toBe('cluster.local');
-    expect((proxy.volumeMounts ?? []).map((m) => `${m.name}:${m.mountPath}`)).toEqual([
+    expect(mountPaths(proxy)).toEqual([
       'workload-socket:/var/run/secrets/workload-spiffe-uds',
       'credential-socket:/var/run/secrets/credential-uds',
       'workload-certs:/var/run/secrets/workload-spiffe-credentials',
@@ -1130,28 +1246,19 @@ describe('kube-gateway template', () => {
       'istio-token:/var/run/secrets/tokens',
       'istio-podinfo:/etc/istio/pod',
     ]);
-    const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
-    expect(Object.keys(volumes)).toEqual([
+    expect(volumeNames(pod.volumes)).toEqual([
       'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert',
     ]);
-    expect(volumes['istio-token']).toEqual({
-      name: 'istio-token',
-      projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] },
-    });
-    expect(volumes['istiod-ca-cert']).toEqual({ name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } });
+    const volumes = volumesByName(pod.volumes);
+    expect(volumes['istio-token']).toEqual(ISTIO_TOKEN_VOLUME);
+    expect(volumes['istiod-ca-cert']).toEqual(ISTIOD_CA_CERT_VOLUME);
 
     // AND the LoadBalancer Service exposes the status port and both listener ports
-    expect(rendered.service.spec).toEqual({
-      type: 'LoadBalancer',
-      ipFamilyPolicy: 'PreferDualStack',
-      selector: { 'gateway.networking.k8s.io/gateway-name': 'web' },
-      ports: [
-        { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' },
-        { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
-        { name: 'https', port: 443, protocol: 'TCP', appProtocol: 'https' },
-      ],
-    });
-    expect(rendered.service.metadata.labels).toEqual(objectLabels);
+    expect(rendered.service.spec).toEqual(gatewayServiceSpec('LoadBalancer', web, [
+      { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
+      { name: 'https', port: 443, protocol: 'TCP', appProtocol: 'https' },
+    ]));
+    expect(rendered.service.metadata.labels).toEqual(web.objectLabels);
 
     // AND the overlay-only scaling objects target the gateway
     expect(rendered.hpa.spec).toEqual({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-istio' }, maxReplicas: 1 });
@@ -1215,17 +1322,18 @@ describe('kube-gateway template', () => {
     expect(proxy.args).toContain('--proxyLogLevel=debug');
     expect(proxy.args?.[proxy.args.length - 1]).toBe('--log_as_json');
     expect(proxy.resources).toEqual({ requests: { cpu: '250m' }, limits: { memory: '512Mi' } });
-    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod-canary.istio-system.svc:15012');
-    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('east');
-    expect(envValue(proxy, 'ISTIO_META_NETWORK')).toBe('net-2');
-    expect(envValue(proxy, 'ISTIO_META_REQUESTED_NETWORK_VIEW')).toBe('net-2');
-    expect(envValue(proxy, 'ISTIO_META_MESH_ID')).toBe('mesh-1');
-    expect(envValue(proxy, 'ISTIO_META_DNS_CAPTURE')).toBe('true');
-    expect(envValue(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('edge');
+    expectEnvValues(proxy, {
+      'CA_ADDR': 'istiod-canary.istio-system.svc:15012',
+      'ISTIO_META_CLUSTER_ID': 'east',
+      'ISTIO_META_NETWORK': 'net-2',
+      'ISTIO_META_REQUESTED_NETWORK_VIEW': 'net-2',
+      'ISTIO_META_MESH_ID': 'mesh-1',
+      'ISTIO_META_DNS_CAPTURE': 'true',
+      'ISTIO_META_WORKLOAD_NAME': 'edge',
+    });
     expect(rendered.deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     validateGatewayObjects(rendered);
   });
-
   test('pins the LoadBalancer IP to the first Gateway address', () => {
     // GIVEN a Gateway asking for a specific IP
     const gateway = webGateway({ spec: { addresses: [{ type: 'IPAddress', value: '203.0.113.10' }] } });
@@ -1262,83 +1370,60 @@ describe('waypoint template', () => {
     const rendered = renderGateway(values, controllerData(gateway), { ambient: true });
 
     // THEN the class picks the waypoint template and the objects are named after the Gateway
-    expect(rendered.result.template).toBe('waypoint');
-    expect(rendered.documents.map((d) => d.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
-    expect(rendered.documents.every((d) => d.metadata.name === 'waypoint' && d.metadata.namespace === 'shop')).toBe(true);
-    expect(rendered.result.objects.filter((o) => o.action === 'apply').map((o) => `${o.kind}:${o.managedBy}`)).toEqual([
-      'ServiceAccount:istio.io-mesh-controller', 'Deployment:istio.io-mesh-controller', 'Service:istio.io-mesh-controller',
-    ]);
+    const waypoint: GatewayExpectation = {
+      template: 'waypoint',
+      gatewayName: 'waypoint',
+      objectName: 'waypoint',
+      managedBy: 'istio.io-mesh-controller',
+      objectLabels: {
+        'istio.io/waypoint-for': 'service',
+        'topology.istio.io/network': 'net-1',
+        'gateway.networking.k8s.io/gateway-name': 'waypoint',
+        'gateway.networking.k8s.io/gateway-class-name': 'istio-waypoint',
+      },
+    };
+    expectGatewayObjects(rendered, waypoint);
 
     // AND the objects carry the Gateway's labels plus the network istiod defaults for waypoints
-    const objectLabels = {
-      'istio.io/waypoint-for': 'service',
-      'topology.istio.io/network': 'net-1',
-      'gateway.networking.k8s.io/gateway-name': 'waypoint',
-      'gateway.networking.k8s.io/gateway-class-name': 'istio-waypoint',
-    };
-    expect(rendered.serviceAccount.metadata.labels).toEqual(objectLabels);
+    expectObjectLabels(rendered, waypoint);
     expect(rendered.serviceAccount.metadata.ownerReferences).toEqual([
       { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'waypoint', uid: gateway.metadata.uid },
     ]);
-    expect(rendered.deployment.metadata.labels).toEqual({ ...objectLabels, 'gateway.istio.io/managed': 'istio.io-mesh-controller' });
 
     // AND the waypoint pod is kept out of ambient capture itself
-    const deployment = rendered.deployment;
-    expect(deployment.spec.selector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' } });
-    expect(deployment.spec.template.metadata.labels).toEqual({
-      ...objectLabels,
-      'gateway.istio.io/managed': 'istio.io-mesh-controller',
-      'sidecar.istio.io/inject': 'false',
-      'istio.io/dataplane-mode': 'none',
-      'service.istio.io/canonical-name': 'waypoint',
-      'service.istio.io/canonical-revision': 'latest',
-    });
-    const pod = deployment.spec.template.spec;
-    expect(pod.serviceAccountName).toBe('waypoint');
+    expectPodTemplateLabels(rendered, waypoint, { 'istio.io/dataplane-mode': 'none' });
+    const pod = rendered.deployment.spec.template.spec;
+    expectProxyOnlyPod(rendered, waypoint);
     expect(pod.securityContext).toBeUndefined();
-    expect(pod.containers.map((c) => c.name)).toEqual(['istio-proxy']);
 
     // AND istio-proxy runs in waypoint mode, hardened with RuntimeDefault seccomp and upstream's waypoint resources
-    const proxy = rendered.proxy;
-    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
-    expect(proxy.args).toEqual([
-      'proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--serviceCluster', 'waypoint.$(POD_NAMESPACE)',
-      '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
-    ]);
-    expect(proxy.ports).toEqual(GATEWAY_CONTAINER_PORTS);
-    expect(proxy.securityContext).toEqual({ ...HARDENED_PROXY_SECURITY, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
-    expect(proxy.startupProbe).toEqual(GATEWAY_PROBES.startupProbe);
-    expect(proxy.readinessProbe).toEqual(GATEWAY_PROBES.readinessProbe);
-    expect(envNames(proxy)).toEqual([
-      'ISTIO_META_SERVICE_ACCOUNT', 'ISTIO_META_NODE_NAME', 'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE',
-      'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP', 'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'GOMEMLIMIT', 'GOMAXPROCS',
-      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NETWORK', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
-      'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
-    ]);
-    expect(envValue(proxy, 'ISTIO_META_NETWORK')).toBe('net-1');
-    expect(envValue(proxy, 'ISTIO_META_INTERCEPTION_MODE')).toBe('REDIRECT');
-    expect(envValue(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
-    expect(envValue(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/shop/deployments/waypoint');
-    expect(envValue(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
-    expect((proxy.volumeMounts ?? []).map((m) => m.name)).toEqual([
+    expectGatewayProxy(rendered, waypoint, {
+      args: [
+        'proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--serviceCluster', 'waypoint.$(POD_NAMESPACE)',
+        '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
+      ],
+      securityContext: { ...HARDENED_PROXY_SECURITY, seccompProfile: { type: 'RuntimeDefault' } },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+      envNames: [
+        'ISTIO_META_SERVICE_ACCOUNT', 'ISTIO_META_NODE_NAME', 'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE',
+        'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP', 'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'GOMEMLIMIT', 'GOMAXPROCS',
+        'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NETWORK', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+        'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+      ],
+      env: { 'ISTIO_META_NETWORK': 'net-1' },
+    });
+    expect(mountNames(rendered.proxy)).toEqual([
       'workload-socket', 'istiod-ca-cert', 'istio-data', 'istio-envoy', 'istio-token', 'istio-podinfo',
     ]);
-    expect(pod.volumes.map((v) => v.name)).toEqual([
+    expect(volumeNames(pod.volumes)).toEqual([
       'workload-socket', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert',
     ]);
 
     // AND the ClusterIP Service exposes the status port and HBONE, preferring close endpoints
     expect(rendered.service.metadata.annotations).toEqual({ 'networking.istio.io/traffic-distribution': 'PreferClose' });
-    expect(rendered.service.spec).toEqual({
-      type: 'ClusterIP',
-      ipFamilyPolicy: 'PreferDualStack',
-      selector: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
-      ports: [
-        { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' },
-        { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'hbone' },
-      ],
-    });
+    expect(rendered.service.spec).toEqual(gatewayServiceSpec('ClusterIP', waypoint, [
+      { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'hbone' },
+    ]));
     validateGatewayObjects(rendered);
   });
 });
