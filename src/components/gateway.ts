@@ -93,7 +93,7 @@ export class IstioGateway extends Construct {
       'operator.istio.io/component': labels['operator.istio.io/component'],
       'istio.io/dataplane-mode': 'none',
     };
-    const merge = values.mesh.enablePrometheusMerge;
+    const prometheusMerge = values.mesh.enablePrometheusMerge;
 
     new ApiObject(this, 'deployment', {
       apiVersion: 'apps/v1',
@@ -106,11 +106,11 @@ export class IstioGateway extends Construct {
         template: {
           metadata: {
             labels: podLabels,
-            annotations: b.merge({
+            annotations: b.deepMerge({
               'istio.io/rev': revisionLabel(b, values),
-              'prometheus.io/path': b.optional(merge, '/stats/prometheus'),
-              'prometheus.io/port': b.optional(merge, '15020'),
-              'prometheus.io/scrape': b.optional(merge, 'true'),
+              'prometheus.io/path': b.optional(prometheusMerge, '/stats/prometheus'),
+              'prometheus.io/port': b.optional(prometheusMerge, '15020'),
+              'prometheus.io/scrape': b.optional(prometheusMerge, 'true'),
               'sidecar.istio.io/inject': 'false',
             }, gateway.podAnnotations),
           },

@@ -192,7 +192,7 @@ export class HelmTemplateWriter {
    * A Go template expression for `value`. Statements it needs (building maps and lists with
    * conditional parts) are appended to `statements`, to be written before the line that uses it.
    */
-  public expression(value: unknown, statements: string[]): string {
+  private expression(value: unknown, statements: string[]): string {
     const node = this.session.nodeOf(value);
     if (node) return this.nodeExpression(node, statements);
     if (typeof value === 'string') return hasMarker(value) ? this.format(value, statements) : JSON.stringify(value);
@@ -219,7 +219,6 @@ export class HelmTemplateWriter {
         const whenFalse = this.expression(node.whenFalse, statements);
         return `(ternary ${whenTrue} ${whenFalse} (not (not ${cond})))`;
       }
-      case 'merge':
       case 'deepMerge': {
         const base = this.expression(node.base, statements);
         const overlay = this.expression(node.overlay, statements);

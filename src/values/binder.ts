@@ -39,8 +39,6 @@ export interface Binder {
    * Use it where the object itself cannot be a value (cdk8s metadata labels and annotations).
    */
   spread<T>(map: Readonly<Record<string, T>>): Record<string, T>;
-  /** Keys of `base` overridden by those of the value map `overlay`. */
-  merge<T>(base: Readonly<Record<string, T>>, overlay: Readonly<Record<string, T>>): Record<string, T>;
   /** Deep merge with Helm's layering semantics (maps merge, lists replace, null removes). */
   deepMerge(base: Record<string, unknown>, overlay: Readonly<Record<string, unknown>>): Record<string, unknown>;
 
@@ -52,7 +50,6 @@ export interface Binder {
   or(...conds: boolean[]): boolean;
   eq(a: unknown, b: unknown): boolean;
   gt(a: number, b: number): boolean;
-  le(a: number, b: number): boolean;
   /** The string matches the regular expression (RE2 syntax, so the chart can evaluate it too). */
   matches(value: string, pattern: string): boolean;
   /** The string contains `part`. */
@@ -86,7 +83,7 @@ export interface EachOptions<T> {
 const BINDER_CONTEXT = 'istio-pack:binder';
 
 /** Serialises a payload deterministically (sorted keys, no line folding). */
-export function toConfigYaml(value: unknown): string {
+function toConfigYaml(value: unknown): string {
   return yaml.dump(value, { sortKeys: true, lineWidth: -1, noRefs: true });
 }
 
@@ -162,10 +159,6 @@ export class ConcreteBinder implements Binder {
     return { ...map };
   }
 
-  public merge<T>(base: Readonly<Record<string, T>>, overlay: Readonly<Record<string, T>>): Record<string, T> {
-    return { ...base, ...overlay };
-  }
-
   public deepMerge(base: Record<string, unknown>, overlay: Readonly<Record<string, unknown>>): Record<string, unknown> {
     return mergeValues(withoutUndefined(base), overlay) as Record<string, unknown>;
   }
@@ -192,10 +185,6 @@ export class ConcreteBinder implements Binder {
 
   public gt(a: number, b: number): boolean {
     return a > b;
-  }
-
-  public le(a: number, b: number): boolean {
-    return a <= b;
   }
 
   public matches(value: string, pattern: string): boolean {

@@ -21,7 +21,7 @@ export type TemplateNode =
   | { readonly kind: 'choose'; readonly cond: unknown; readonly whenTrue: unknown; readonly whenFalse: unknown }
   | { readonly kind: 'each'; readonly loop: Loop; readonly body: unknown }
   | { readonly kind: 'entries'; readonly map: unknown; readonly keyVar: string; readonly valueVar: string; readonly body: unknown }
-  | { readonly kind: 'merge' | 'deepMerge'; readonly base: unknown; readonly overlay: unknown }
+  | { readonly kind: 'deepMerge'; readonly base: unknown; readonly overlay: unknown }
   | { readonly kind: 'yaml' | 'json'; readonly value: unknown }
   | { readonly kind: 'spread'; readonly map: unknown };
 
@@ -173,10 +173,6 @@ export class TemplateBinder implements Binder {
     return { [this.node({ kind: 'spread', map })]: true } as unknown as Record<string, T>;
   }
 
-  public merge<T>(base: Readonly<Record<string, T>>, overlay: Readonly<Record<string, T>>): Record<string, T> {
-    return this.node({ kind: 'merge', base, overlay }) as unknown as Record<string, T>;
-  }
-
   public deepMerge(base: Record<string, unknown>, overlay: Readonly<Record<string, unknown>>): Record<string, unknown> {
     return this.node({ kind: 'deepMerge', base, overlay }) as unknown as Record<string, unknown>;
   }
@@ -203,10 +199,6 @@ export class TemplateBinder implements Binder {
 
   public gt(a: number, b: number): boolean {
     return this.numeric('gt', a, b);
-  }
-
-  public le(a: number, b: number): boolean {
-    return this.numeric('le', a, b);
   }
 
   public matches(value: string, pattern: string): boolean {
