@@ -19,6 +19,7 @@
  *
  * The template text is data for istiod: nothing here is evaluated by TypeScript.
  */
+import * as yaml from 'js-yaml';
 import { Binder } from '../values/binder';
 
 /** Values of the istio-pack model that the injection templates and istiod consume. */
@@ -1283,21 +1284,26 @@ export const WAYPOINT_TEMPLATE: string = [
  * `PILOT_ENABLE_AGENTGATEWAY=true`, which istio-pack does not set. The output is deterministic.
  */
 export function buildInjectorConfig(b: Binder, v: InjectionValues): string {
-  const config = {
-    defaultTemplates: ['sidecar'],
-    policy: b.choose(v.sidecarInjection.autoInjection, 'enabled', 'disabled'),
-    alwaysInjectSelector: [],
-    neverInjectSelector: [],
-    injectedAnnotations: {},
-    templates: {
-      'sidecar': SIDECAR_TEMPLATE,
-      'gateway': GATEWAY_TEMPLATE,
-      'kube-gateway': KUBE_GATEWAY_TEMPLATE,
-      'waypoint': WAYPOINT_TEMPLATE,
-    },
-  };
-  return b.yaml(config);
+  // Everything but the policy is fixed text: written once (templates as readable block scalars) and
+  // completed with the policy, so that dist/ and the chart carry the same bytes.
+  return INJECTOR_CONFIG_TEXT.replace(POLICY_PLACEHOLDER, b.choose(v.sidecarInjection.autoInjection, 'enabled', 'disabled'));
 }
+
+const POLICY_PLACEHOLDER = 'istio-pack-injection-policy';
+
+const INJECTOR_CONFIG_TEXT = yaml.dump({
+  defaultTemplates: ['sidecar'],
+  policy: POLICY_PLACEHOLDER,
+  alwaysInjectSelector: [],
+  neverInjectSelector: [],
+  injectedAnnotations: {},
+  templates: {
+    'sidecar': SIDECAR_TEMPLATE,
+    'gateway': GATEWAY_TEMPLATE,
+    'kube-gateway': KUBE_GATEWAY_TEMPLATE,
+    'waypoint': WAYPOINT_TEMPLATE,
+  },
+}, { sortKeys: true, lineWidth: -1, noRefs: true });
 
 /**
  * Builds the JSON text of the `values` key of ConfigMap `istio-sidecar-injector`.

@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
-import { withDefaults } from './helm-template';
+import { VALUES_STATEMENT, withDefaults } from './helm-template';
+import { VALUES_VARIABLE } from '../values/template-binder';
 import { childPathExpression } from '../values/rules';
 import {
   BooleanSetting,
@@ -109,9 +110,17 @@ function jsonSchema(setting: Setting<any>, title: string): Record<string, unknow
     return { ...common, type: 'object', properties, additionalProperties: false };
   }
   if (setting instanceof StringSetting) {
-    const pattern = setting.options.pattern ? { pattern: anchored(setting.options.pattern, setting.allowEmpty) } : {};
-    const minLength = setting.allowEmpty ? {} : { minLength: 1 };
-    return { ...common, type: 'string', default: setting.default, ...pattern, ...minLength };
+    const { pattern, maxLength, forbidden } = setting.options;
+    return {
+      ...common,
+      type: 'string',
+      default: setting.default,
+      // A secret's pattern is checked in templates/validate.yaml: Helm 4's schema errors quote the value.
+      ...(pattern && !setting.options.secret ? { pattern: anchored(pattern, setting.allowEmpty) } : {}),
+      ...(setting.allowEmpty ? {} : { minLength: 1 }),
+      ...(maxLength !== undefined ? { maxLength } : {}),
+      ...(forbidden ? { not: { enum: [...forbidden.values] } } : {}),
+    };
   }
   if (setting instanceof EnumSetting) {
     return { ...common, type: 'string', enum: [...setting.members], default: setting.default };
@@ -140,8 +149,12 @@ function jsonSchema(setting: Setting<any>, title: string): Record<string, unknow
     };
   }
   if (setting instanceof MapSetting) {
-    const keys = setting.options.keyPattern ? { propertyNames: { pattern: anchored(setting.options.keyPattern, false) } } : {};
-    return { ...common, type: 'object', additionalProperties: jsonSchema(setting.values, 'value'), default: setting.defaultValue(), ...keys };
+    const values = jsonSchema(setting.values, 'value');
+    const defaultValue = setting.defaultValue();
+    const keyPattern = setting.options.keyPattern;
+    // patternProperties rather than propertyNames: both Helm versions then name the map's path in errors.
+    if (keyPattern) return { ...common, type: 'object', patternProperties: { [anchored(keyPattern, false)]: values }, additionalProperties: false, default: defaultValue };
+    return { ...common, type: 'object', additionalProperties: values, default: defaultValue };
   }
   if (setting instanceof FreeFormSetting) {
     return { ...common, type: setting.shape === 'list' ? 'array' : 'object', default: setting.defaultValue() };
@@ -156,12 +169,16 @@ function jsonSchema(setting: Setting<any>, title: string): Record<string, unknow
  * list uniqueness) and fails the render with them, worded as `resolveValues` words them.
  */
 export function validationTemplate(model: ObjectSetting<any>, header: string): string {
-  const lines: string[] = [header.trimEnd(), '{{- $errors := list }}'];
+  const lines: string[] = [header.trimEnd(), VALUES_STATEMENT, '{{- $errors := list }}'];
   let counter = 0;
   const fresh = (prefix: string) => `$${prefix}${++counter}`;
 
   const walk = (setting: Setting<any>, object: string, path: string): void => {
     if (!hasRules(setting)) return;
+    if (setting instanceof StringSetting) {
+      lines.push(...secretPatternCheck(setting, object, path));
+      return;
+    }
     if (setting instanceof ObjectSetting) {
       for (const rule of setting.options.rules ?? []) lines.push(...rule.template(object, path));
       for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) walk(child, `${object}.${key}`, childPathExpression(path, key));
@@ -194,12 +211,24 @@ export function validationTemplate(model: ObjectSetting<any>, header: string): s
       lines.push('{{- end }}');
     }
   };
-  walk(model, '$.Values', '""');
+  walk(model, VALUES_VARIABLE, '""');
   lines.push('{{- if $errors }}', '{{- fail (printf "invalid values:\\n  %s" (join "\\n  " $errors)) }}', '{{- end }}');
   return `${lines.join('\n')}\n`;
 }
 
+/** The pattern check of a secret string, which values.schema.json leaves out (see jsonSchema). */
+function secretPatternCheck(setting: StringSetting, value: string, path: string): string[] {
+  const pattern = setting.options.pattern as RegExp;
+  const anchoredPattern = `^(?:${pattern.source})$`;
+  return [
+    `{{- if and (kindIs "string" ${value}) ${value} (not (regexMatch ${JSON.stringify(anchoredPattern)} ${value})) }}`,
+    `{{- $errors = append $errors (printf ${JSON.stringify(`%s: must be ${setting.options.patternName}, got (a value not shown: it may be a secret)`)} ${path}) }}`,
+    '{{- end }}',
+  ];
+}
+
 function hasRules(setting: Setting<any>): boolean {
+  if (setting instanceof StringSetting) return setting.options.secret === true && setting.options.pattern !== undefined;
   if (setting instanceof ObjectSetting) {
     return (setting.options.rules ?? []).length > 0 || Object.values<Setting<any>>(setting.properties).some(hasRules);
   }

@@ -6,6 +6,7 @@ import { EXTENDS_KEY } from '../profiles/user-profile';
 import { EGRESS_GATEWAY, INGRESS_GATEWAY, ISTIO_VERSION, VALUES_MODEL } from '../values/model';
 import { validationTemplate, valuesSchema, valuesTable, valuesYaml } from './chart-values';
 import { renderChartTemplates } from './helm-chart';
+import { VALUES_STATEMENT } from './helm-template';
 
 /** Version of the generated chart: the generator's own version, from package.json. */
 export const CHART_VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
@@ -104,28 +105,28 @@ ${valuesTable(VALUES_MODEL)}
 }
 
 /** Shown after install/upgrade: what was installed and how to reach it. */
-const NOTES = `Istio {{ .Chart.AppVersion }} is installed in namespace {{ .Values.global.istioNamespace }} (release {{ .Release.Name }}).
+const NOTES = `${VALUES_STATEMENT}Istio {{ .Chart.AppVersion }} is installed in namespace {{ $values.global.istioNamespace }} (release {{ .Release.Name }}).
 
 Components:
-{{- if .Values.base.enabled }}
+{{- if $values.base.enabled }}
   - base: Istio CRDs, istio-reader service account, istiod-default-validator
 {{- end }}
-{{- if .Values.istiod.enabled }}
-  - istiod{{ if .Values.remote.enabled }} (remote cluster: injector webhook to the external control plane){{ end }}
+{{- if $values.istiod.enabled }}
+  - istiod{{ if $values.remote.enabled }} (remote cluster: injector webhook to the external control plane){{ end }}
 {{- end }}
-{{- if .Values.cni.enabled }}
+{{- if $values.cni.enabled }}
   - istio-cni node agent
 {{- end }}
-{{- if .Values.ambient.enabled }}
+{{- if $values.ambient.enabled }}
   - ztunnel (ambient mode)
 {{- end }}
-{{- if .Values.gateways.enabled }}
-{{- range .Values.gateways.ingress }}
+{{- if $values.gateways.enabled }}
+{{- range $values.gateways.ingress }}
 {{- if ne (toJson .enabled) "false" }}
   - ingress gateway istio-{{ .gatewayName | default "${DEFAULT_INGRESS_NAME}" }}
 {{- end }}
 {{- end }}
-{{- range .Values.gateways.egress }}
+{{- range $values.gateways.egress }}
 {{- if ne (toJson .enabled) "false" }}
   - egress gateway istio-{{ .gatewayName | default "${DEFAULT_EGRESS_NAME}" }}
 {{- end }}
@@ -134,30 +135,30 @@ Components:
 
 Enable sidecar injection in a namespace:
   kubectl label namespace <namespace> istio-injection=enabled
-{{- if .Values.gateways.enabled }}
-{{- range .Values.gateways.ingress }}
+{{- if $values.gateways.enabled }}
+{{- range $values.gateways.ingress }}
 {{- if ne (toJson .enabled) "false" }}
 
 Address of ingress gateway istio-{{ .gatewayName | default "${DEFAULT_INGRESS_NAME}" }}:
-  kubectl -n {{ $.Values.global.istioNamespace }} get service istio-{{ .gatewayName | default "${DEFAULT_INGRESS_NAME}" }}
+  kubectl -n {{ $values.global.istioNamespace }} get service istio-{{ .gatewayName | default "${DEFAULT_INGRESS_NAME}" }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- with .Values.addons }}
+{{- with $values.addons }}
 {{- if or .kiali.enabled .grafana.enabled .jaeger.enabled .prometheus.enabled }}
 
 Observability addons:
 {{- if .kiali.enabled }}
-  kubectl -n {{ $.Values.global.istioNamespace }} port-forward svc/kiali 20001:20001        # http://localhost:20001/kiali
+  kubectl -n {{ $values.global.istioNamespace }} port-forward svc/kiali 20001:20001        # http://localhost:20001/kiali
 {{- end }}
 {{- if .grafana.enabled }}
-  kubectl -n {{ $.Values.global.istioNamespace }} port-forward svc/grafana 3000:3000        # http://localhost:3000
+  kubectl -n {{ $values.global.istioNamespace }} port-forward svc/grafana 3000:3000        # http://localhost:3000
 {{- end }}
 {{- if .jaeger.enabled }}
-  kubectl -n {{ $.Values.global.istioNamespace }} port-forward svc/tracing 16686:80         # http://localhost:16686/jaeger
+  kubectl -n {{ $values.global.istioNamespace }} port-forward svc/tracing 16686:80         # http://localhost:16686/jaeger
 {{- end }}
 {{- if .prometheus.enabled }}
-  kubectl -n {{ $.Values.global.istioNamespace }} port-forward svc/prometheus 9090:9090     # http://localhost:9090
+  kubectl -n {{ $values.global.istioNamespace }} port-forward svc/prometheus 9090:9090     # http://localhost:9090
 {{- end }}
 {{- end }}
 {{- end }}

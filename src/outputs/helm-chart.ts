@@ -3,7 +3,7 @@ import { IstioInstallation } from '../profiles/installation';
 import { VALUES_MODEL } from '../values/model';
 import { IstioValues } from '../values/model';
 import { TemplateBinder, TemplateSession, isTemplateValue } from '../values/template-binder';
-import { HELPERS, HelmTemplateWriter } from './helm-template';
+import { HELPERS, HelmTemplateWriter, VALUES_STATEMENT } from './helm-template';
 
 /** Replaces symbolic value references with their markers as cdk8s serialises objects. */
 class TemplateValueResolver implements IResolver {
@@ -31,17 +31,18 @@ export function renderChartTemplates(): Map<string, string> {
     const documents = chart.node.findAll()
       .filter((construct): construct is ApiObject => ApiObject.isApiObject(construct))
       .map((object) => ({ object: object.toJson() as Record<string, unknown>, guards: session.guardsOf(object) }));
-    files.set(`${chart.node.id}.yaml`, TEMPLATE_HEADER + writer.documents(documents));
+    files.set(`${chart.node.id}.yaml`, `${TEMPLATE_HEADER}${VALUES_STATEMENT}\n${writer.documents(documents)}`);
   }
-  files.set('_helpers.tpl', HELPERS_TEMPLATE);
+  files.set('_helpers.tpl', helpersTemplate());
   return files;
 }
 
 /**
  * Generic helpers the generated templates call. They implement the value layering of the TypeScript
- * model (src/values/resolve.ts mergeValues and list-item defaults) in template code.
+ * model (src/values/resolve.ts mergeValues, model defaults, list-item defaults) in template code.
  */
-const HELPERS_TEMPLATE = `{{- /*
+function helpersTemplate(): string {
+  return `{{- /*
 ${HELPERS.merge}: (list base overlay nullRemoves) -> JSON of overlay layered on base: maps merge key by
 key, other values replace. A null in overlay removes the key when nullRemoves (values-file layering),
 and keeps the base value otherwise (list items completed with their defaults: Helm does not default
@@ -61,4 +62,13 @@ list items).
 {{- end -}}
 {{- toJson $result -}}
 {{- end -}}
+
+{{- /*
+${HELPERS.values}: $ -> JSON of .Values layered over the values model's defaults. Helm deletes a key a
+values file sets to null; read through this, such a key means "the default", as in the generator.
+*/ -}}
+{{- define "${HELPERS.values}" -}}
+{{- include "${HELPERS.merge}" (list (fromJson ${JSON.stringify(JSON.stringify(VALUES_MODEL.defaultValue()))}) .Values true) -}}
+{{- end -}}
 `;
+}

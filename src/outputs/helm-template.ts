@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { Guard, Loop, TemplateNode, TemplateSession, hasMarker } from '../values/template-binder';
+import { Guard, Loop, TemplateNode, TemplateSession, VALUES_VARIABLE, hasMarker } from '../values/template-binder';
 
 /** A synthesised object and the guards (`if`/`range`) it was created under. */
 export interface GuardedDocument {
@@ -11,7 +11,12 @@ export interface GuardedDocument {
 export const HELPERS = {
   /** `(list base overlay nullRemoves)` → JSON of overlay merged over base; maps merge, lists replace. */
   merge: 'istio-pack.merge',
+  /** `$` → JSON of `.Values` layered over the values model's defaults. */
+  values: 'istio-pack.values',
 };
+
+/** First statement of every template that reads values: binds {@link VALUES_VARIABLE}. */
+export const VALUES_STATEMENT = `{{- ${VALUES_VARIABLE} := include "${HELPERS.values}" $ | fromJson }}`;
 
 /** Template expression: a list item completed with the model's defaults for it. */
 export function withDefaults(defaultsJson: string, item: string): string {
@@ -225,9 +230,9 @@ export class HelmTemplateWriter {
         return `(include "${HELPERS.merge}" (list ${base} ${overlay} true) | fromJson)`;
       }
       case 'yaml':
-        return `(toYaml ${this.expression(node.value, statements)})`;
       case 'json':
-        return `(toJson ${this.expression(node.value, statements)})`;
+        // The payload format of both modes: Go's json.MarshalIndent layout (src/values/go-json.ts).
+        return `(toPrettyJson ${this.expression(node.value, statements)})`;
       case 'each':
       case 'entries':
         return this.listExpression([this.session.marker(node)], statements);

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import * as yaml from 'js-yaml';
+import { goPrettyJson } from './go-json';
 import { mergeValues } from './resolve';
 
 /**
@@ -66,9 +66,13 @@ export interface Binder {
   join(list: readonly unknown[], separator: string): string;
   /** A value rendered as text (numbers and booleans as JSON writes them). */
   text(value: unknown): string;
-  /** A structure serialised as YAML text (for ConfigMap payloads). */
+  /**
+   * A structure serialised as the text of a YAML configuration payload (a ConfigMap entry). It is
+   * written as JSON, a subset of YAML, in the layout of Go's json.MarshalIndent (src/values/go-json.ts):
+   * the one format both modes can write byte for byte (the chart uses sprig's toPrettyJson).
+   */
   yaml(value: unknown): string;
-  /** A structure serialised as JSON text, keys sorted (indented, for readers of the ConfigMap). */
+  /** A structure serialised as JSON text: the same text as {@link yaml}, for payloads read as JSON. */
   json(value: unknown): string;
 }
 
@@ -81,19 +85,6 @@ export interface EachOptions<T> {
 }
 
 const BINDER_CONTEXT = 'istio-pack:binder';
-
-/** Serialises a payload deterministically (sorted keys, no line folding). */
-function toConfigYaml(value: unknown): string {
-  return yaml.dump(value, { sortKeys: true, lineWidth: -1, noRefs: true });
-}
-
-function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeysDeep((value as Record<string, unknown>)[key])]));
-  }
-  return value;
-}
 
 /** Drops object keys whose value is undefined (left by `optional`), at every depth. */
 function withoutUndefined(value: unknown): unknown {
@@ -216,11 +207,11 @@ export class ConcreteBinder implements Binder {
   }
 
   public yaml(value: unknown): string {
-    return toConfigYaml(withoutUndefined(value));
+    return goPrettyJson(withoutUndefined(value));
   }
 
   public json(value: unknown): string {
-    return `${JSON.stringify(sortKeysDeep(withoutUndefined(value)), null, 2)}\n`;
+    return goPrettyJson(withoutUndefined(value));
   }
 }
 

@@ -1,48 +1,48 @@
 /**
- * Checks for value formats the model uses in several places: CIDRs, DNS names, quantities.
- * Each returns undefined when the value is fine, or the expectation as a phrase for the error message.
+ * Value formats the model uses in several places (addresses, CIDRs, DNS names, quantities, keys), as
+ * regular expressions in the common subset of ECMAScript and RE2: the generator and the chart's
+ * values.schema.json (checked by Go in Helm) test the same expressions.
  */
 
 const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
-const IPV4 = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`);
+const IPV4_SOURCE = `${IPV4_OCTET}(\\.${IPV4_OCTET}){3}`;
+const HEX_GROUP = '[0-9a-fA-F]{1,4}';
 
-/** Is `text` a dotted IPv4 address? */
-export function isIpv4(text: string): boolean {
-  return IPV4.test(text);
+/**
+ * Every textual form of an IPv6 address (RFC 4291 2.2, no zone): eight groups, or fewer around one
+ * `::`, optionally ending in a dotted IPv4 address that stands for the last two groups. Written out as
+ * alternatives, one per count of groups before `::`, because JSON Schema patterns run on Go's RE2 in
+ * Helm (no look-ahead): the same expression serves values.schema.json and the generator.
+ */
+function ipv6Source(): string {
+  const groups = (count: number) => (count === 0 ? '' : `${HEX_GROUP}(:${HEX_GROUP}){${count - 1}}`);
+  const upTo = (max: number, tail: string) => (max === 0 ? tail : `(${HEX_GROUP}:){0,${max}}${tail}`);
+  const forms = [`(${HEX_GROUP}:){7}${HEX_GROUP}`, `(${HEX_GROUP}:){6}${IPV4_SOURCE}`];
+  for (let before = 0; before <= 7; before++) {
+    const after = 7 - before;
+    forms.push(`${groups(before)}::${after === 0 ? '' : `(${HEX_GROUP}(:${HEX_GROUP}){0,${after - 1}})?`}`);
+  }
+  for (let before = 0; before <= 5; before++) forms.push(`${groups(before)}::${upTo(5 - before, IPV4_SOURCE)}`);
+  return `(${forms.join('|')})`;
 }
 
-/** Is `text` an IPv6 address (full or `::`-compressed, no zone)? */
-export function isIpv6(text: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split('::').length > 2) return false;
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const groups = (part: string | undefined) => (part ? part.split(':') : []);
-  const all = [...groups(head), ...groups(tail)];
-  const last = all[all.length - 1];
-  const embedsIpv4 = last !== undefined && last.includes('.');
-  if (embedsIpv4 && !isIpv4(last)) return false;
-  const hexGroups = embedsIpv4 ? all.slice(0, -1) : all;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const width = hexGroups.length + (embedsIpv4 ? 2 : 0);
-  return tail === undefined ? width === 8 : width < 8;
-}
+const IPV6_SOURCE = ipv6Source();
+const IPV4_PREFIX = '([0-9]|[12][0-9]|3[0-2])';
+const IPV6_PREFIX = '([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])';
 
-/** Is `text` an IPv4 or IPv6 CIDR such as `10.0.0.0/8` or `fd00::/8`? */
-export function isCidr(text: string): boolean {
-  const slash = text.indexOf('/');
-  if (slash < 0) return false;
-  const address = text.slice(0, slash);
-  const bits = text.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(bits)) return false;
-  const prefix = Number(bits);
-  if (isIpv4(address)) return prefix <= 32;
-  if (isIpv6(address)) return prefix <= 128;
-  return false;
-}
+/** An IPv4 address in dotted form, without leading zeros. */
+export const IPV4_ADDRESS = new RegExp(IPV4_SOURCE);
 
-/** Pattern used in values.schema.json for one CIDR (IPv4 strictly; IPv6 groups loosely, prefix 0-128). */
-export const CIDR_PATTERN = new RegExp(
-  `(${IPV4_OCTET}(\\.${IPV4_OCTET}){3}/([0-9]|[12][0-9]|3[0-2]))|([0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))`,
-);
+/** An IPv4 or IPv6 address. */
+export const IP_ADDRESS = new RegExp(`${IPV4_SOURCE}|${IPV6_SOURCE}`);
+
+/** An IPv4 or IPv6 CIDR such as `10.0.0.0/8` or `fd00::/8` (the only CIDR check, in TypeScript and the chart's schema alike). */
+export const CIDR = new RegExp(`${IPV4_SOURCE}/${IPV4_PREFIX}|${IPV6_SOURCE}/${IPV6_PREFIX}`);
+
+/** Does `text` match `pattern` as a whole (the way JSON Schema patterns are anchored here)? */
+export function matchesWhole(pattern: RegExp, text: string): boolean {
+  return new RegExp(`^(?:${pattern.source})$`).test(text);
+}
 
 /** A DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
 export const DNS_LABEL = /[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/;
@@ -59,5 +59,24 @@ export const IMAGE_HUB = /[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:[0-9]+)?(\/[
 /** An image tag. */
 export const IMAGE_TAG = /[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}/;
 
-/** `host:port`, where host is a DNS name or IP address. */
-export const HOST_PORT = /([a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?|\[[0-9a-fA-F:]+\]):[0-9]{1,5}/;
+/** A DNS-1123 subdomain, or an IPv4 or IPv6 address. */
+export const HOST = new RegExp(`${DNS_SUBDOMAIN.source}|${IP_ADDRESS.source}`);
+
+/** `host:port`, where host is a DNS name, an IPv4 address or a bracketed IPv6 address. */
+export const HOST_PORT = new RegExp(`(${DNS_SUBDOMAIN.source}|${IPV4_SOURCE}|\\[${IPV6_SOURCE}\\]):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])`);
+
+/** An environment variable name: a C identifier, as Kubernetes validates container env names. */
+export const ENV_NAME = /[A-Za-z_][A-Za-z0-9_]*/;
+
+/** The name part of a qualified name (label and annotation keys, label values): at most 63 characters. */
+const QUALIFIED_NAME_PART = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+
+/**
+ * A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name of at most 63
+ * characters. (The API server also limits the prefix to 253 characters in all, which a regular
+ * expression without look-ahead cannot say; each prefix label is limited to 63 here.)
+ */
+export const QUALIFIED_NAME = new RegExp(`(${DNS_LABEL.source}(\\.${DNS_LABEL.source})*/)?${QUALIFIED_NAME_PART}`);
+
+/** A label value: empty, or at most 63 characters of alphanumerics, `-`, `_`, `.`, alphanumeric at both ends. */
+export const LABEL_VALUE = new RegExp(QUALIFIED_NAME_PART);

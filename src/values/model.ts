@@ -5,8 +5,8 @@
  * (src/profiles). Everything else — TypeScript types, values.yaml, values.schema.json, forms — is
  * derived from this file.
  */
-import { CIDR_PATTERN, DNS_LABEL, DNS_SUBDOMAIN, HOST_PORT, IMAGE_HUB, IMAGE_TAG, QUANTITY, isCidr } from './formats';
-import { gatewayServiceTypeRules, ingressServiceRendered, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, starAlone, uniqueGatewayNames } from './rules';
+import { CIDR, DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, HOST, HOST_PORT, IMAGE_HUB, IMAGE_TAG, IP_ADDRESS, LABEL_VALUE, QUALIFIED_NAME, QUANTITY } from './formats';
+import { gatewayServiceTypeRules, ingressServiceRendered, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, starAlone, uniqueGatewayNames } from './rules';
 import { Infer, s } from './schema';
 
 /** The Istio release istio-pack targets. */
@@ -34,10 +34,26 @@ const resources = (description: string, requests: [string, string], limits: [str
     limits: resourcePair('limit ("" = no limit)', limits[0], limits[1]),
   }, { description });
 
-const stringMap = (description: string) => s.map(s.string({ description: 'Value.' }), { description });
+/** Annotations: qualified-name keys, free text values. */
+const annotations = (description: string) => s.map(s.string({ description: 'Annotation value.' }), {
+  description,
+  keyPattern: QUALIFIED_NAME,
+  keyPatternName: 'a qualified name such as example.com/team',
+});
+
+/** Container environment variables: C-identifier names, text values. */
+const environment = (description: string) => s.map(s.string({ description: 'Value.' }), {
+  description,
+  keyPattern: ENV_NAME,
+  keyPatternName: 'an environment variable name (a C identifier such as PILOT_TRACE_SAMPLING)',
+});
 
 const scheduling = {
-  nodeSelector: stringMap('Node labels the pods must match.'),
+  nodeSelector: s.map(s.string({ description: 'Label value.', pattern: LABEL_VALUE, maxLength: 63, patternName: 'a label value (at most 63 letters, digits, -, _ or ., alphanumeric at both ends)' }), {
+    description: 'Node labels the pods must match.',
+    keyPattern: QUALIFIED_NAME,
+      keyPatternName: 'a label key such as kubernetes.io/os',
+  }),
   tolerations: s.freeList<ReadonlyArray<Readonly<Record<string, unknown>>>>({ description: 'Kubernetes tolerations for the pods.', default: [] }),
   affinity: s.freeMap({ description: 'Kubernetes affinity for the pods.', default: {} }),
 };
@@ -45,17 +61,15 @@ const scheduling = {
 const cidrOrStar = s.string({
   description: 'A CIDR, or * for all addresses.',
   allowEmpty: false,
-  pattern: new RegExp(`\\*|${CIDR_PATTERN.source}`),
-  patternName: 'a CIDR such as 10.0.0.0/8, or *',
-  check: (value) => (value === '*' || isCidr(value) ? undefined : 'must be a valid CIDR such as 10.0.0.0/8, or *'),
+  pattern: new RegExp(`\\*|${CIDR.source}`),
+  patternName: 'a CIDR such as 10.0.0.0/8 or fd00::/8, or *',
 });
 
 const cidr = s.string({
   description: 'A CIDR.',
   allowEmpty: false,
-  pattern: CIDR_PATTERN,
-  patternName: 'a CIDR such as 10.0.0.0/8',
-  check: (value) => (isCidr(value) ? undefined : 'must be a valid CIDR such as 10.0.0.0/8'),
+  pattern: CIDR,
+  patternName: 'a CIDR such as 10.0.0.0/8 or fd00::/8',
 });
 
 const addonImage = (description: string, image: string) =>
@@ -68,6 +82,13 @@ const portNumber = (description: string) => s.integer({ description, default: 1,
 
 // ---------------------------------------------------------------------------------------------
 // Gateways (the ACK console layout: lists of ingress and egress gateways)
+
+/**
+ * Gateway names whose objects (istio-<name>, istio-<name>-service-account, istio-<name>-sds) are
+ * names of other components' objects of the same kind. test/values-model.test.ts derives this list
+ * from a render of every component, so it cannot fall behind.
+ */
+export const RESERVED_GATEWAY_NAMES: readonly string[] = ['reader'];
 
 const gatewayPort = s.object({
   name: s.string({ description: 'Port name (prefix selects the protocol: http2, https, tcp, tls, grpc, status-port...).', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a DNS-1123 label such as http2' }),
@@ -87,6 +108,8 @@ function gatewaySetting(kind: 'ingress' | 'egress') {
       allowEmpty: false,
       pattern: /[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?/,
       patternName: 'a DNS-1123 label of at most 50 characters',
+      // ServiceAccount istio-<gatewayName>-service-account would be base's istio-reader-service-account.
+      forbidden: { values: RESERVED_GATEWAY_NAMES, reason: 'its objects would replace objects of other components' },
     }),
     replicaCount: s.integer({ description: 'Replicas when autoscaling is off.', default: 1, minimum: 0, maximum: 1000 }),
     autoscaleEnabled: s.boolean({ description: 'Scale with a HorizontalPodAutoscaler between minReplicas and maxReplicas.', default: true }),
@@ -95,7 +118,7 @@ function gatewaySetting(kind: 'ingress' | 'egress') {
     targetCPUUtilizationPercentage: s.integer({ description: 'Autoscaler CPU target (% of requests).', default: 80, minimum: 1, maximum: 100 }),
     ports: s.list(gatewayPort, {
       description: 'Service ports; the status port (15021) should stay first for cloud load-balancer health checks.',
-      uniqueBy: ['name', 'port'],
+      uniqueBy: ['name', 'port', 'nodePort'],
       minItems: 1,
       default: kind === 'ingress'
         ? [
@@ -112,13 +135,13 @@ function gatewaySetting(kind: 'ingress' | 'egress') {
       description: 'Kubernetes Service type of the gateway.',
       default: kind === 'ingress' ? 'LoadBalancer' : 'ClusterIP',
     }),
-    serviceAnnotations: stringMap('Annotations on the Service (e.g. cloud load-balancer settings).'),
-    podAnnotations: stringMap('Extra annotations on the gateway pods.'),
-    loadBalancerIP: s.string({ description: 'Requested load-balancer IP (LoadBalancer only; "" = provider chooses).' }),
+    serviceAnnotations: annotations('Annotations on the Service (e.g. cloud load-balancer settings).'),
+    podAnnotations: annotations('Extra annotations on the gateway pods.'),
+    loadBalancerIP: s.string({ description: 'Requested load-balancer IP (LoadBalancer only; "" = provider chooses).', pattern: IP_ADDRESS, patternName: 'an IPv4 or IPv6 address' }),
     loadBalancerSourceRanges: s.list(cidr, { description: 'Client CIDRs allowed through the load balancer (LoadBalancer only).', uniqueItems: true }),
     externalTrafficPolicy: s.enumOf(['', 'Cluster', 'Local'] as const, { description: 'externalTrafficPolicy of NodePort/LoadBalancer Services ("" = Kubernetes default).', default: '' }),
     resources: resources('Gateway proxy resources.', ['100m', '128Mi'], ['2000m', '1024Mi']),
-    env: stringMap('Extra environment variables of the gateway proxy.'),
+    env: environment('Extra environment variables of the gateway proxy.'),
     ...scheduling,
   }, {
     description: `An ${kind} gateway.`,
@@ -249,13 +272,13 @@ export const VALUES_MODEL = s.object({
       enabled: s.boolean({ description: 'Add a PodDisruptionBudget (minAvailable 1) when istiod runs more than one replica.', default: true }),
     }, { description: 'istiod disruption budget.' }),
     resources: resources('istiod resources.', ['500m', '2048Mi'], ['', '']),
-    env: stringMap('Extra istiod environment variables (PILOT_* feature flags).'),
+    env: environment('Extra istiod environment variables (PILOT_* feature flags).'),
     ...scheduling,
   }, { description: 'The istiod control plane.' }),
 
   remote: s.object({
     enabled: s.boolean({ description: 'Remote cluster: no local istiod; injection and validation go to an external control plane.', default: false }),
-    pilotAddress: s.string({ description: 'IP address or host name of the external istiod (15012/15017 reachable).', pattern: /[A-Za-z0-9.:-]+/, patternName: 'an IP address or host name' }),
+    pilotAddress: s.string({ description: 'IP address or host name of the external istiod (15012/15017 reachable).', pattern: HOST, patternName: 'an IPv4 or IPv6 address or a DNS name' }),
     injectionURL: s.string({ description: 'Full URL of the external injector ("" = the istiod Service in istioNamespace).', pattern: /https:\/\/\S+/, patternName: 'an https:// URL' }),
   }, { description: 'Remote (primary-remote) cluster settings.' }),
 
@@ -336,7 +359,9 @@ export const VALUES_MODEL = s.object({
           htpasswd: s.list(s.string({
             description: 'An htpasswd line with a hashed password.',
             allowEmpty: false,
-            pattern: /[^:\s]+:(\$2[aby]\$[0-9]{2}\$\S{53}|\$apr1\$\S+|\{SHA\}\S+)/,
+            secret: true,
+            // Explicit ASCII classes rather than \s/\S, which differ between JavaScript and Go's RE2.
+            pattern: /[^:\t\n\f\r ]+:(\$2[aby]\$[0-9]{2}\$[^\t\n\f\r ]{53}|\$apr1\$[^\t\n\f\r ]+|\{SHA\}[^\t\n\f\r ]+)/,
             patternName: 'user:hash with a bcrypt ($2y$), $apr1$ or {SHA} hash (plain-text passwords are refused)',
           }), { description: 'Users given in values instead, as hashed htpasswd lines (rendered into Secret kiali-htpasswd, never plain text).', uniqueItems: true }),
           role: s.enumOf(['viewer', 'admin'] as const, { description: 'What basic-auth users may do: viewer (read-only) or admin (edit Istio config).', default: 'viewer' }),
@@ -363,7 +388,7 @@ export const VALUES_MODEL = s.object({
   }, {
     description: 'Ingress and egress gateways, in the ACK console layout.',
     ignoredKeys: ['k8singress'],
-    rules: [uniqueGatewayNames(INGRESS_GATEWAY.defaultValue().gatewayName, EGRESS_GATEWAY.defaultValue().gatewayName)],
+    rules: [uniqueGatewayNames(INGRESS_GATEWAY.defaultValue().gatewayName, EGRESS_GATEWAY.defaultValue().gatewayName), uniqueNodePorts()],
   }),
 }, {
   description: 'istio-pack values.',

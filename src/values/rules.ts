@@ -197,3 +197,57 @@ export function ingressServiceRendered(defaultIngressName: string): CrossFieldRu
     ],
   };
 }
+
+/**
+ * A fixed nodePort may be used once across all rendered gateways (the API server refuses a second
+ * Service with the same node port). Repeats within one gateway are the ports list's own uniqueness
+ * check; this rule compares different gateways.
+ */
+export function uniqueNodePorts(): CrossFieldRule {
+  return {
+    check: (gateways) => {
+      if (!gateways.enabled) return [];
+      const firstUse = new Map<number, { path: string; gateway: string }>();
+      const issues: ValueIssue[] = [];
+      for (const kind of ['ingress', 'egress']) {
+        gateways[kind].forEach((gw: any, gwIndex: number) => {
+          if (!gw.enabled) return;
+          const gateway = `${kind}[${gwIndex}]`;
+          gw.ports.forEach((port: any, portIndex: number) => {
+            if (port.nodePort === undefined) return;
+            const here = `${gateway}.ports[${portIndex}].nodePort`;
+            const earlier = firstUse.get(port.nodePort);
+            if (earlier === undefined) firstUse.set(port.nodePort, { path: here, gateway });
+            else if (earlier.gateway !== gateway) {
+              issues.push({ path: here, message: `must be unique across gateways, ${port.nodePort} is already used by gateways.${earlier.path}` });
+            }
+          });
+        });
+      }
+      return issues;
+    },
+    template: (gateways) => [
+      `{{- if ${gateways}.enabled }}`,
+      '{{- $nodePorts := dict }}',
+      ...['ingress', 'egress'].flatMap((kind) => [
+        `{{- range $gwIndex, $gw := ${gateways}.${kind} }}`,
+        '{{- if ne (toJson $gw.enabled) "false" }}',
+        '{{- range $portIndex, $port := $gw.ports }}',
+        '{{- if not (kindIs "invalid" $port.nodePort) }}',
+        '{{- $key := toJson $port.nodePort }}',
+        `{{- $here := printf "${kind}[%d].ports[%d].nodePort" $gwIndex $portIndex }}`,
+        '{{- $earlier := get $nodePorts $key }}',
+        '{{- if not $earlier }}',
+        `{{- $_ := set $nodePorts $key (dict "path" $here "gateway" (printf "${kind}[%d]" $gwIndex)) }}`,
+        `{{- else if ne $earlier.gateway (printf "${kind}[%d]" $gwIndex) }}`,
+        '{{- $errors = append $errors (printf "gateways.%s: must be unique across gateways, %s is already used by gateways.%s" $here $key $earlier.path) }}',
+        '{{- end }}',
+        '{{- end }}',
+        '{{- end }}',
+        '{{- end }}',
+        '{{- end }}',
+      ]),
+      '{{- end }}',
+    ],
+  };
+}

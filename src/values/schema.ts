@@ -32,6 +32,12 @@ export interface ValueIssue {
   readonly path: string;
   /** What was expected, and what was found. */
   readonly message: string;
+  /**
+   * `field` for a value that is wrong on its own (type, range, pattern: what values.schema.json
+   * checks), `rule` for a conflict between values (what the chart's validation template checks).
+   * @default 'field'
+   */
+  readonly kind?: 'field' | 'rule';
 }
 
 /** Base of every setting in the model. `T` is the resolved (fully defaulted) TypeScript type. */
@@ -55,6 +61,7 @@ export abstract class Setting<T> {
 /** Renders a value for an error message: short JSON, strings quoted. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -85,8 +92,12 @@ export interface StringOptions extends SettingDocs {
   readonly patternName?: string;
   /** Accept '' even when a pattern is set. @default true */
   readonly allowEmpty?: boolean;
-  /** Extra check returning a message, or undefined when the value is fine. */
-  readonly check?: (value: string) => string | undefined;
+  /** Longest accepted value, in characters. @default - no limit */
+  readonly maxLength?: number;
+  /** Values refused although they match the pattern, and why (e.g. names taken by other objects). */
+  readonly forbidden?: { readonly values: readonly string[]; readonly reason: string };
+  /** The value is a secret (or may be one by mistake): error messages never repeat it. @default false */
+  readonly secret?: boolean;
 }
 
 /** A string setting. */
@@ -107,17 +118,25 @@ export class StringSetting extends Setting<string> {
 
   public resolve(value: unknown, path: string, issues: ValueIssue[]): string {
     if (value === undefined || value === null) return this.default;
+    const shown = this.options.secret ? '(a value not shown: it may be a secret)' : describeValue(value);
     if (typeof value !== 'string') {
-      issues.push({ path, message: `must be a string, got ${typeName(value)} ${describeValue(value)}` });
+      issues.push({ path, message: `must be a string, got ${typeName(value)} ${this.options.secret ? '' : shown}`.trimEnd() });
       return this.default;
     }
     if (value === '' && this.allowEmpty) return value;
-    const pattern = this.options.pattern;
-    if (pattern && !new RegExp(`^(?:${pattern.source})$`).test(value)) {
-      issues.push({ path, message: `must be ${this.options.patternName ?? `a string matching ${pattern.source}`}, got ${describeValue(value)}` });
+    const { pattern, maxLength, forbidden } = this.options;
+    if (value === '') {
+      issues.push({ path, message: `must not be empty, got ""` });
+    } else if (maxLength !== undefined && value.length > maxLength) {
+      issues.push({ path, message: `must be at most ${maxLength} characters, got ${value.length}` });
+    } else if (pattern && !new RegExp(`^(?:${pattern.source})$`).test(value)) {
+      // A secret's pattern is checked by the chart's validation template, not its schema (Helm 4's
+      // schema errors quote the value): a rule, as far as the order of checks goes.
+      const kind = this.options.secret ? 'rule' : 'field';
+      issues.push({ path, message: `must be ${this.options.patternName ?? `a string matching ${pattern.source}`}, got ${shown}`, kind });
+    } else if (forbidden?.values.includes(value)) {
+      issues.push({ path, message: `must not be ${forbidden.values.map((v) => JSON.stringify(v)).join(' or ')} (${forbidden.reason}), got ${shown}` });
     }
-    const problem = this.options.check?.(value);
-    if (problem) issues.push({ path, message: `${problem}, got ${describeValue(value)}` });
     return value;
   }
 }
@@ -274,9 +293,10 @@ export class ListSetting<S extends Setting<any>> extends Setting<ReadonlyArray<S
 
   private checkUniqueItems(items: readonly unknown[], path: string, issues: ValueIssue[]): void {
     const seen = new Set<string>();
+    const secret = this.items instanceof StringSetting && this.items.options.secret;
     items.forEach((item, index) => {
       const key = JSON.stringify(item);
-      if (seen.has(key)) issues.push({ path: childPath(path, index), message: `must be unique in the list, got ${describeValue(item)} again` });
+      if (seen.has(key)) issues.push({ path: childPath(path, index), message: `must be unique in the list, got ${secret ? 'a value' : describeValue(item)} again` });
       seen.add(key);
     });
   }
@@ -292,6 +312,7 @@ export class ListSetting<S extends Setting<any>> extends Setting<ReadonlyArray<S
         issues.push({
           path: childPath(childPath(path, index), field),
           message: `must be unique, ${describeValue(fieldValue)} is already used by ${childPath(path, earlier)}`,
+          kind: 'rule',
         });
       } else {
         firstIndex.set(key, index);
@@ -329,10 +350,10 @@ export class MapSetting<S extends Setting<any>> extends Setting<Readonly<Record<
       return {};
     }
     const result: Record<string, S['_type']> = {};
+    const { keyPattern, keyPatternName } = this.options;
     for (const key of Object.keys(raw).sort()) {
-      const keyPattern = this.options.keyPattern;
       if (keyPattern && !new RegExp(`^(?:${keyPattern.source})$`).test(key)) {
-        issues.push({ path: childPath(path, key), message: `key must be ${this.options.keyPatternName ?? keyPattern.source}` });
+        issues.push({ path: childPath(path, key), message: `key must be ${keyPatternName ?? keyPattern.source}, got ${describeValue(key)}` });
       }
       result[key] = this.values.resolve(raw[key], childPath(path, key), issues);
     }
@@ -409,6 +430,7 @@ export class ObjectSetting<P extends Shape> extends Setting<InferShape<P>> {
       issues.push({ path, message: `must be a map, got ${typeName(raw)} ${describeValue(raw)}` });
       return this.defaultValue();
     }
+    const issuesBefore = issues.length;
     const known = Object.keys(this.properties);
     for (const key of Object.keys(raw)) {
       if (known.includes(key) || this.options.ignoredKeys?.includes(key)) continue;
@@ -421,8 +443,11 @@ export class ObjectSetting<P extends Shape> extends Setting<InferShape<P>> {
       if (resolved !== undefined) result[key] = resolved;
     }
     const typed = result as InferShape<P>;
+    // Cross-field rules read fields that must be valid first: a bad field is reported once, alone
+    // (as in the chart, where values.schema.json refuses it before any template runs).
+    if (issues.slice(issuesBefore).some((issue) => issue.kind !== 'rule')) return typed;
     for (const rule of this.options.rules ?? []) {
-      for (const issue of rule.check(typed)) issues.push({ path: childPath(path, issue.path), message: issue.message });
+      for (const issue of rule.check(typed)) issues.push({ path: childPath(path, issue.path), message: issue.message, kind: 'rule' });
     }
     return typed;
   }

@@ -41,6 +41,13 @@ export interface Loop {
 /** A guard around generated objects: an `if` or a `range`. */
 export type Guard = { readonly kind: 'if'; readonly cond: unknown } | { readonly kind: 'range'; readonly loop: Loop };
 
+/**
+ * The Go variable every generated template reads values from: `.Values` layered over the model's
+ * defaults (see the chart's `istio-pack.values` helper). Helm deletes a key set to null; reading
+ * through this variable makes such a key mean "the default", as it does in dist/.
+ */
+export const VALUES_VARIABLE = '$values';
+
 const MARKER = /\u0000(\d+)\u0000/g;
 const WHOLE_MARKER = /^\u0000(\d+)\u0000$/;
 const PROXY_NODE = Symbol('istio-pack.template-node');
@@ -130,9 +137,9 @@ export class TemplateBinder implements Binder {
 
   constructor(public readonly session: TemplateSession) {}
 
-  /** The root of symbolic values: `.Values`, typed and defaulted by `model`. */
+  /** The root of symbolic values: `.Values` over the model's defaults, typed by `model`. */
   public values<T>(model: ObjectSetting<any>): T {
-    return this.reference('$.Values', model) as T;
+    return this.reference(VALUES_VARIABLE, model) as T;
   }
 
   public whenBuild(scope: IConstruct, cond: boolean, build: () => void): void {
@@ -313,7 +320,7 @@ export class TemplateBinder implements Binder {
         if (!children.has(property)) {
           const child = setting instanceof ObjectSetting ? setting.properties[property] : undefined;
           if (setting instanceof ObjectSetting && !child) {
-            throw new Error(`template values: ${go.replace('$.Values', '')}.${property} is not a setting of the values model`);
+            throw new Error(`template values: ${go.replace(VALUES_VARIABLE, '')}.${property} is not a setting of the values model`);
           }
           children.set(property, this.reference(`${go}.${property}`, child));
         }
