@@ -116,7 +116,7 @@ describe('Kiali', () => {
 
   test('plain-text passwords and basic auth without users are refused', () => {
     expect(() => valuesWith({ addons: { kiali: { auth: { strategy: 'basic', basic: { htpasswd: ['admin:admin'] } } } } })).toThrow(
-      'addons.kiali.auth.basic.htpasswd[0]: must be user:hash with a bcrypt ($2y$), $apr1$ or {SHA} hash (plain-text passwords are refused), got "admin:admin"',
+      'addons.kiali.auth.basic.htpasswd[0]: must be user:hash with a bcrypt ($2y$), $apr1$ or {SHA} hash (plain-text passwords are refused), got (a value not shown: it may be a secret)',
     );
     expect(() => valuesWith({ addons: { kiali: { auth: { strategy: 'basic' } } } })).toThrow(ValuesError);
     expect(() => valuesWith({ addons: { kiali: { auth: { strategy: 'basic' } } } })).toThrow('addons.kiali.auth.basic.htpasswdSecret.name: must name a Secret');

@@ -158,7 +158,7 @@ describe('user profiles', () => {
     expect(Object.keys(files).sort()).toEqual(['base.yaml', 'grafana.yaml', 'istio-edge.yaml', 'istio-egressgateway.yaml', 'istiod.yaml', 'jaeger.yaml', 'kiali.yaml', 'kustomization.yaml', 'namespace.yaml', 'prometheus.yaml']);
     const service = (yaml.loadAll(files['istio-edge.yaml']) as any[]).find((o) => o.kind === 'Service');
     expect(service.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'http2', port: 80, targetPort: 8080, nodePort: 31380, protocol: 'TCP' }] });
-    expect(files['istiod.yaml']).toContain('accessLogFile: /dev/stdout');
+    expect(files['istiod.yaml']).toContain('"accessLogFile": "/dev/stdout"');
   });
 
   test('a user profile can extend another user profile', () => {

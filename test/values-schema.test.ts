@@ -82,7 +82,6 @@ describe('values.schema.json', () => {
     ['boolean as string', { sidecarInjection: { enabled: 'yes' } }, '/sidecarInjection/enabled', 'type'],
     ['image pull policy', { global: { imagePullPolicy: 'Sometimes' } }, '/global/imagePullPolicy', 'enum'],
     ['map instead of list', { gateways: { egress: { gatewayName: 'x' } } }, '/gateways/egress', 'type'],
-    ['plain-text Kiali password', { addons: { kiali: { auth: { basic: { htpasswd: ['admin:admin'] } } } } }, '/addons/kiali/auth/basic/htpasswd/0', 'pattern'],
     ['Prometheus retention', { addons: { prometheus: { retention: 'forever' } } }, '/addons/prometheus/retention', 'pattern'],
   ];
 

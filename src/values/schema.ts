@@ -199,8 +199,12 @@ export class NumberSetting<T extends number | undefined> extends Setting<T> {
 
   public resolve(value: unknown, path: string, issues: ValueIssue[]): T {
     if (value === undefined || value === null) return this.defaultValue();
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (typeof value !== 'number') {
       issues.push({ path, message: `must be ${this.integer ? 'an integer' : 'a number'}, got ${typeName(value)} ${describeValue(value)}` });
+      return this.defaultValue();
+    }
+    if (!Number.isFinite(value)) {
+      issues.push({ path, message: `must be a finite number, got ${describeValue(value)}` });
       return this.defaultValue();
     }
     if (this.integer && !Number.isInteger(value)) {

@@ -43,22 +43,34 @@ export class Random {
 const PORT_NAMES = ['status-port', 'http2', 'https', 'tcp', 'tls', 'grpc', 'http-admin', 'tcp-db'];
 const CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.169.254/32', 'fd00::/8'];
 
-function gatewayPorts(random: Random, exposed: boolean): Array<Record<string, unknown>> {
+/** Node ports handed out in order, so that no two ports of one values file share one (the API server refuses that). */
+class NodePorts {
+  private next: number;
+
+  constructor(random: Random) {
+    this.next = 30000 + random.int(0, 2000);
+  }
+
+  public take(): number {
+    return this.next++;
+  }
+}
+
+function gatewayPorts(random: Random, exposed: boolean, nodePorts: NodePorts): Array<Record<string, unknown>> {
   const names = random.sample(PORT_NAMES, random.int(1, 4));
   const numbers = random.sample([80, 443, 8080, 15021, 15443, 31400, 9000, 5432], names.length);
-  let nodePort = 30000 + random.int(0, 2000);
   return names.map((name, index) => {
     const port: Record<string, unknown> = { name, port: numbers[index] };
     const targetChoice = random.int(0, 2);
     if (targetChoice === 1) port.targetPort = 0;
     if (targetChoice === 2) port.targetPort = numbers[index] + 8000;
-    if (exposed && random.bool(0.4)) port.nodePort = nodePort++;
+    if (exposed && random.bool(0.4)) port.nodePort = nodePorts.take();
     if (random.bool(0.1)) port.protocol = 'UDP';
     return port;
   });
 }
 
-function gateways(random: Random, kind: 'ingress' | 'egress', count: number, usedNames: Set<string>): Array<Record<string, unknown>> {
+function gateways(random: Random, kind: 'ingress' | 'egress', count: number, usedNames: Set<string>, nodePorts: NodePorts): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
   for (let i = 0; i < count; i++) {
     let name = i === 0 && random.bool(0.6) ? `${kind}gateway` : `${kind}-${random.int(1, 99)}`;
@@ -71,7 +83,7 @@ function gateways(random: Random, kind: 'ingress' | 'egress', count: number, use
       serviceType,
       minReplicas,
       maxReplicas: minReplicas + random.int(0, 4),
-      ports: gatewayPorts(random, serviceType !== 'ClusterIP'),
+      ports: gatewayPorts(random, serviceType !== 'ClusterIP', nodePorts),
     };
     if (random.bool(0.3)) item.enabled = random.bool(0.7);
     if (random.bool(0.4)) {
@@ -95,8 +107,9 @@ function gateways(random: Random, kind: 'ingress' | 'egress', count: number, use
 export function generateValues(seed: number): Record<string, unknown> {
   const random = new Random(seed);
   const used = new Set<string>();
-  const ingress = gateways(random, 'ingress', random.int(0, 3), used);
-  const egress = gateways(random, 'egress', random.int(0, 3), used);
+  const nodePorts = new NodePorts(random);
+  const ingress = gateways(random, 'ingress', random.int(0, 3), used, nodePorts);
+  const egress = gateways(random, 'egress', random.int(0, 3), used, nodePorts);
   const values: Record<string, unknown> = {};
 
   if (random.bool(0.7)) {
