@@ -83,6 +83,10 @@ export class IstioInstallation extends Construct {
     this.component('jaeger', SYNC_WAVES.addon, addons.jaeger.enabled, (chart) => new Jaeger(chart, 'jaeger', { values }));
     this.component('kiali', SYNC_WAVES.addon, addons.kiali.enabled, (chart) => new Kiali(chart, 'kiali', { values }));
     this.annotateSyncWaves();
+    // In dist/ object names are known: two objects of one name would make `kubectl kustomize` fail and
+    // the later apply replace the earlier. (The chart cannot name them; the values model refuses the
+    // gateway names that would collide, and test/object-names.test.ts keeps that list complete.)
+    if (concrete) this.node.addValidation({ validate: () => duplicateObjects(this) });
   }
 
   /** A component in its own chart: only when enabled in dist/, always (inside an `if`) in the Helm chart. */
@@ -111,4 +115,18 @@ export class IstioInstallation extends Construct {
       }
     }
   }
+}
+
+/** One message per kind/namespace/name used by more than one object below `scope`. */
+export function duplicateObjects(scope: Construct): string[] {
+  const firstPath = new Map<string, string>();
+  const messages: string[] = [];
+  for (const object of scope.node.findAll().filter(ApiObject.isApiObject)) {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : 'core';
+    const key = `${object.kind}.${group} ${object.metadata.namespace ?? ''}/${object.name}`;
+    const earlier = firstPath.get(key);
+    if (earlier === undefined) firstPath.set(key, object.node.path);
+    else messages.push(`${key} is rendered twice, by ${earlier} and by ${object.node.path}: rename one of them`);
+  }
+  return messages;
 }
