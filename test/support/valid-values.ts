@@ -1,0 +1,101 @@
+/**
+ * Valid values a hostile but honest user writes: the edges of every format, nulls, large lists, text
+ * that looks like YAML 1.1 numbers or booleans, template syntax and HTML in strings, maps written out
+ * of key order. Each must be accepted by the generator and render in the chart exactly as in dist/.
+ * Values files are written as JSON (a YAML subset every reader reads alike).
+ */
+
+/** Strings YAML 1.1 (the Kubernetes decoder) would read as numbers, booleans, null or timestamps if unquoted. */
+export const NUMBER_LIKE_STRINGS = ['1_000', '0x_1F', '685_230.15', '0O17', '0b101', '+12', '1e3', '.5', '1:20', '190:20:30.15',
+  'yes', 'No', 'ON', 'off', 'y', 'N', '~', 'null', 'NULL', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '.inf', '-.Inf', '.NaN', '=', '<<'];
+
+/** Annotation values made of the strings above, under valid qualified-name keys. */
+function numberLikeAnnotations(): Record<string, string> {
+  return Object.fromEntries(NUMBER_LIKE_STRINGS.map((text, index) => [`example.com/value-${String(index).padStart(2, '0')}`, text]));
+}
+
+function manyIngressGateways(count: number): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, index) => ({
+    gatewayName: index === 0 ? 'ingressgateway' : `ingress-${index}`,
+    serviceType: index % 3 === 0 ? 'LoadBalancer' : index % 3 === 1 ? 'NodePort' : 'ClusterIP',
+    ports: [
+      { name: 'status-port', port: 15021, targetPort: 15021 },
+      { name: 'http2', port: 80, targetPort: 8080, ...(index % 3 !== 2 ? { nodePort: 30000 + index } : {}) },
+    ],
+    ...(index % 4 === 0 ? { autoscaleEnabled: false, replicaCount: 2 } : { minReplicas: 2, maxReplicas: 4 }),
+  }));
+}
+
+/** [title, values] */
+export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
+  ['IPv6 ranges and addresses', {
+    trafficCapture: { includeIPRanges: ['fd00::/8', '2001:db8::/32', '10.0.0.0/8'], excludeIPRanges: ['::ffff:0:0/96', 'fe80::/10', '::1/128'] },
+    gateways: {
+      ingress: [{
+        serviceType: 'LoadBalancer',
+        loadBalancerIP: '2001:db8::10',
+        loadBalancerSourceRanges: ['2001:db8:1::/48', '::ffff:10.0.0.0/104'],
+        externalTrafficPolicy: 'Local',
+      }],
+    },
+    tracing: { enabled: true, endpoint: '[2001:db8::5]:4317', provider: 'opentelemetry' },
+  }],
+  ['twenty ingress gateways, several egress gateways, node ports', {
+    gateways: {
+      ingress: manyIngressGateways(20),
+      egress: [
+        { gatewayName: 'egressgateway' },
+        { gatewayName: 'egress-db', serviceType: 'NodePort', ports: [{ name: 'tcp-db', port: 5432, nodePort: 32767 }] },
+        { gatewayName: 'egress-api', enabled: false, serviceType: 'NodePort', ports: [{ name: 'https', port: 443, nodePort: 30000 }] },
+      ],
+    },
+  }],
+  ['every addon, Kiali basic auth through a Secret, Grafana admin from a Secret', {
+    addons: {
+      prometheus: { enabled: true, persistence: { enabled: true, size: '50Gi', storageClassName: 'fast' }, serviceType: 'NodePort' },
+      grafana: { enabled: true, adminSecret: { name: 'grafana-admin' }, anonymousViewer: false },
+      jaeger: { enabled: true },
+      kiali: { enabled: true, auth: { strategy: 'basic', basic: { htpasswdSecret: { name: 'kiali-users', key: 'htpasswd' }, role: 'viewer' } }, signingKeySecret: { name: 'kiali-key' } },
+    },
+    tracing: { enabled: true, sampling: 50 },
+  }],
+  ['nulls mean the defaults', {
+    global: null,
+    gateways: { ingress: null, egress: null },
+    trafficCapture: { includeIPRanges: null, excludeIPRanges: null },
+    mesh: { accessLogFile: null, extraConfig: null },
+    tracing: null,
+  }],
+  ['the whole gateways section null', { gateways: null, istiod: { env: null, resources: null } }],
+  ['template text, HTML and other scripts in strings', {
+    gateways: {
+      ingress: [{
+        serviceAnnotations: { 'example.com/template': '{{ .Release.Name }}', 'example.com/html': '<b>&amp;</b> \u2028 \u2029', 'example.com/utf8': 'Grüße 你好 🙂' },
+        podAnnotations: { 'example.com/fail': '{{ fail "injected" }}' },
+        env: { TEMPLATE_TEXT: '{{ include "istio-pack.values" $ }}', PERCENT: '100% %s %v %%' },
+      }],
+    },
+    mesh: { extraConfig: { defaultConfig: { proxyMetadata: { TEMPLATE: '{{ .Values }}', HTML: '<script>&</script>', MULTILINE: 'line one\nline two\n' } } } },
+  }],
+  ['strings YAML 1.1 reads as other types', {
+    gateways: { ingress: [{ serviceAnnotations: numberLikeAnnotations(), podAnnotations: numberLikeAnnotations(), env: { YES: 'yes', NUMBER: '1_000', HEX: '0x_1F', OCTAL: '0O17', EMPTY: '' } }] },
+    istiod: { env: { PILOT_FLAG: 'on', PILOT_COUNT: '685_230.15', PILOT_DATE: '2001-12-14' } },
+    mesh: { extraConfig: { defaultConfig: { proxyMetadata: Object.fromEntries(NUMBER_LIKE_STRINGS.map((text, index) => [`VALUE_${index}`, text])) } } },
+  }],
+  ['maps written out of key order', {
+    gateways: {
+      ingress: [{
+        serviceAnnotations: { 'z.example.com/last': 'z', 'a.example.com/first': 'a', 'm.example.com/middle': 'm', '10': 'ten', '9': 'nine' },
+        env: { ZETA: '1', ALPHA: '2', MIDDLE: '3', _UNDERSCORE: '4' },
+        nodeSelector: { 'topology.kubernetes.io/zone': 'b', 'kubernetes.io/os': 'linux' },
+      }],
+    },
+    istiod: { env: { PILOT_Z: 'z', PILOT_A: 'a' } },
+    mesh: { extraConfig: { zeta: { b: 1, a: 2 }, alpha: [{ y: 1, x: 2 }] } },
+  }],
+  ['numbers at the edges of formats', {
+    tracing: { enabled: true, sampling: 0.0000001 },
+    istiod: { autoscale: { min: 1, max: 100, targetCPUUtilizationPercentage: 1 } },
+    gateways: { ingress: [{ targetCPUUtilizationPercentage: 100, maxReplicas: 1000, ports: [{ name: 'tcp', port: 65535, targetPort: 1 }] }] },
+  }],
+];
