@@ -10,6 +10,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { HELM_BUILDS, helmBinary } = require('../test/support/helm-binaries');
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS || 7);
@@ -78,27 +79,19 @@ function folderBytes(folder) {
 }
 
 /**
- * Chart render time for the default and demo profiles, with the renderer the tests use: helm when it
- * is on PATH, otherwise test/tools/helm-render built from Debian's Go packages.
+ * Chart render time for the default and demo profiles with the real Helm builds the tests use
+ * (dev dependencies, extracted by test/support/helm-binaries.js).
  */
 function chartRenderFigures() {
   const chartDir = path.join(ROOT, 'charts', 'istio');
-  let command = 'helm';
-  let argsFor = (profile) => ['template', 'istio', chartDir, '-n', 'istio-system', '-f', path.join(ROOT, 'profiles', `${profile}.yaml`)];
-  let renderer = 'helm';
-  if (spawnSync('helm', ['version'], { stdio: 'ignore' }).status !== 0) {
-    command = path.join(WORK, 'helm-render');
-    const build = spawnSync('go', ['build', '-o', command, './test/tools/helm-render/'], {
-      cwd: ROOT,
-      env: { ...process.env, GOPATH: '/usr/share/gocode', GO111MODULE: 'off' },
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`cannot build test/tools/helm-render (install golang-go, golang-github-masterminds-sprig-dev, golang-k8s-sigs-yaml-dev): ${build.stderr}`);
-    argsFor = (profile) => ['-f', path.join(ROOT, 'profiles', `${profile}.yaml`), chartDir];
-    renderer = 'test/tools/helm-render (Go text/template + sprig + sigs.k8s.io/yaml)';
-  }
-  const figures = ['default', 'demo'].map((profile) => ({ profile, ...measure(`chart render: ${profile}`, command, argsFor(profile)) }));
-  return { renderer, figures, chartBytes: folderBytes(chartDir) };
+  const figures = HELM_BUILDS.flatMap((build) => ['default', 'demo'].map((profile) => ({
+    profile: `${profile} (helm ${build.version})`,
+    ...measure(`chart render: ${profile}, helm ${build.version}`, helmBinary(build), [
+      'template', 'istio', chartDir, '--namespace', 'istio-system', '--kube-version', '1.32.0',
+      '--values', path.join(ROOT, 'profiles', `${profile}.yaml`),
+    ]),
+  })));
+  return { renderer: HELM_BUILDS.map((build) => `helm ${build.version}`).join(', '), figures, chartBytes: folderBytes(chartDir) };
 }
 
 function main() {

@@ -6,7 +6,7 @@ import { renderChart } from '../src/outputs/chart';
 import { profileValuesFile } from '../src/outputs/profile-files';
 import { renderProfile } from '../src/outputs/render-profile';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
-import { ChartRenderer } from './support/helm';
+import { HELMS, writeChartFolder } from './support/helm';
 import { comparable, firstDifference, objectKey, objectsOfFiles } from './support/objects';
 import { generateValues } from './support/values-generator';
 
@@ -20,10 +20,7 @@ beforeAll(() => {
   // GIVEN the chart as this code generates it, and each profile as a values overlay
   workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-pack-parity-'));
   chartDir = path.join(workdir, 'istio');
-  for (const [file, content] of renderChart()) {
-    fs.mkdirSync(path.dirname(path.join(chartDir, file)), { recursive: true });
-    fs.writeFileSync(path.join(chartDir, file), content);
-  }
+  writeChartFolder(chartDir, renderChart());
   for (const profile of BUILTIN_PROFILES) fs.writeFileSync(path.join(workdir, `${profile.name}.yaml`), profileValuesFile(profile));
 });
 afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
@@ -47,32 +44,41 @@ function expectSameObjects(chart: Array<Record<string, any>>, synth: Array<Recor
   expect(differences).toEqual([]);
 }
 
-describe(`the chart renders what cdk8s synth writes (renderer: ${ChartRenderer.get().name})`, () => {
+/** Renders with every Helm version at once (one process each, so both cores work); throws on a failed render. */
+async function renderWithEveryHelm(valueFiles: readonly string[], context: string): Promise<Array<Array<Record<string, any>>>> {
+  const results = await Promise.all(HELMS.map((helm) => helm.templateAsync(chartDir, valueFiles)));
+  return results.map((result, index) => {
+    if (!result.ok) throw new Error(`${context}${HELMS[index].name}: ${result.error}`);
+    return result.documents;
+  });
+}
+
+describe(`the chart renders what cdk8s synth writes (${HELMS.map((helm) => helm.name).join(' and ')})`, () => {
   const profiles = BUILTIN_PROFILES.map((profile, index) => [profile.name, index] as const);
 
-  test.each(profiles)('profile %s with its own values', (name, index) => {
+  test.each(profiles)('profile %s with its own values', async (name, index) => {
     // WHEN
-    const chart = ChartRenderer.get().render(chartDir, [path.join(workdir, `${name}.yaml`)]);
+    const charts = await renderWithEveryHelm([path.join(workdir, `${name}.yaml`)], '');
 
     // THEN
-    if (!chart.ok) throw new Error(chart.error);
-    expectSameObjects(chart.documents, synthObjects(index));
+    const synth = synthObjects(index);
+    for (const chart of charts) expectSameObjects(chart, synth);
   });
 
   const cases = profiles.flatMap(([name, index]) =>
     Array.from({ length: CASES_PER_PROFILE }, (_, n) => [name, index, 1000 * (index + 1) + n] as const));
 
-  test.each(cases)('profile %s, generated values #%#', (name, index, seed) => {
+  test.each(cases)('profile %s, generated values #%#', async (name, index, seed) => {
     // GIVEN
     const values = generateValues(seed);
     const valuesFile = path.join(workdir, `values-${seed}.yaml`);
     fs.writeFileSync(valuesFile, yaml.dump(values));
 
     // WHEN
-    const chart = ChartRenderer.get().render(chartDir, [path.join(workdir, `${name}.yaml`), valuesFile]);
+    const charts = await renderWithEveryHelm([path.join(workdir, `${name}.yaml`), valuesFile], `seed ${seed}, `);
 
     // THEN
-    if (!chart.ok) throw new Error(`seed ${seed}: ${chart.error}`);
-    expectSameObjects(chart.documents, synthObjects(index, values));
+    const synth = synthObjects(index, values);
+    for (const chart of charts) expectSameObjects(chart, synth);
   });
 });

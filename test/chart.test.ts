@@ -3,12 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { renderChart } from '../src/outputs/chart';
+import { toKubernetesYaml } from '../src/values/kubernetes-yaml';
 import { profileValuesFile } from '../src/outputs/profile-files';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
 import { VALUES_MODEL } from '../src/values/model';
 import { resolveValues } from '../src/values/resolve';
 import { ACK_INGRESS } from './support/ack';
-import { ChartRenderer } from './support/helm';
+import { Helm, HELMS, writeChartFolder } from './support/helm';
 import { objectKey } from './support/objects';
 
 const REPO = path.resolve(__dirname, '..');
@@ -19,27 +20,28 @@ const chartFiles = renderChart();
 beforeAll(() => {
   workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-pack-chart-'));
   chartDir = path.join(workdir, 'istio');
-  for (const [file, content] of chartFiles) {
-    fs.mkdirSync(path.dirname(path.join(chartDir, file)), { recursive: true });
-    fs.writeFileSync(path.join(chartDir, file), content);
-  }
+  writeChartFolder(chartDir, chartFiles);
   for (const profile of BUILTIN_PROFILES) fs.writeFileSync(path.join(workdir, `${profile.name}.yaml`), profileValuesFile(profile));
 });
 afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-function render(...overlays: Array<string | Record<string, unknown>>) {
-  const files = overlays.map((overlay, index) => {
+/** Values files for overlays: a profile name (its values file) or a values object (written to a file). */
+function valueFiles(overlays: ReadonlyArray<string | Record<string, unknown>>): string[] {
+  return overlays.map((overlay, index) => {
     if (typeof overlay === 'string') return path.join(workdir, `${overlay}.yaml`);
     const file = path.join(workdir, `overlay-${index}-${Math.random().toString(36).slice(2)}.yaml`);
-    fs.writeFileSync(file, yaml.dump(overlay));
+    fs.writeFileSync(file, toKubernetesYaml(overlay));
     return file;
   });
-  return ChartRenderer.get().render(chartDir, files);
 }
 
-function documents(...overlays: Array<string | Record<string, unknown>>): Array<Record<string, any>> {
-  const result = render(...overlays);
-  if (!result.ok) throw new Error(result.error);
+function render(helm: Helm, ...overlays: Array<string | Record<string, unknown>>) {
+  return helm.template(chartDir, valueFiles(overlays));
+}
+
+function documents(helm: Helm, ...overlays: Array<string | Record<string, unknown>>): Array<Record<string, any>> {
+  const result = render(helm, ...overlays);
+  if (!result.ok) throw new Error(`${helm.name}: ${result.error}`);
   return result.documents;
 }
 
@@ -100,17 +102,28 @@ describe('Chart.yaml and values.yaml', () => {
   });
 });
 
-describe('lint rules (what helm lint checks)', () => {
-  test('template files have allowed extensions and no document starts indented', () => {
-    for (const file of chartFiles.keys()) {
-      if (!file.startsWith('templates/')) continue;
-      expect(file).toMatch(/\.(yaml|yml|tpl|txt)$/);
-    }
+describe.each(HELMS.map((helm) => [helm.name, helm] as const))('rendered by %s', (_name, helm) => {
+  test('helm lint --strict passes with the chart\'s own values', () => {
+    // WHEN
+    const lint = helm.lint(chartDir);
+
+    // THEN
+    expect(lint.output).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(lint.ok).toBe(true);
+  });
+
+  test.each(BUILTIN_PROFILES.map((p) => p.name))('helm lint --strict passes with profiles/%s.yaml', (name) => {
+    // WHEN
+    const lint = helm.lint(chartDir, valueFiles([name]));
+
+    // THEN
+    expect(lint.output).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(lint.ok).toBe(true);
   });
 
   test.each(BUILTIN_PROFILES.map((p) => p.name))('profile %s renders valid objects: names DNS-1123, workloads with selectors, no resource-policy inside a List', (name) => {
     // WHEN
-    const objects = documents(name);
+    const objects = documents(helm, name);
 
     // THEN
     for (const object of objects) {
@@ -128,6 +141,7 @@ describe('lint rules (what helm lint checks)', () => {
   test('NOTES.txt renders the gateway address and the addon port-forward commands', () => {
     // GIVEN the renderer executes only manifests, so NOTES.txt is rendered on its own here
     const notesChart = path.join(workdir, 'notes');
+    fs.rmSync(notesChart, { recursive: true, force: true });
     fs.mkdirSync(path.join(notesChart, 'templates'), { recursive: true });
     fs.copyFileSync(path.join(chartDir, 'Chart.yaml'), path.join(notesChart, 'Chart.yaml'));
     fs.copyFileSync(path.join(chartDir, 'values.yaml'), path.join(notesChart, 'values.yaml'));
@@ -135,7 +149,7 @@ describe('lint rules (what helm lint checks)', () => {
     fs.writeFileSync(path.join(notesChart, 'templates', 'notes.yaml'), `---\nkind: Notes\nmetadata: {name: notes}\ntext: {{ tpl ${JSON.stringify(notes)} . | toJson }}\n`);
 
     // WHEN
-    const result = ChartRenderer.get().render(notesChart, [path.join(workdir, 'demo.yaml')]);
+    const result = helm.template(notesChart, [path.join(workdir, 'demo.yaml')]);
 
     // THEN
     if (!result.ok) throw new Error(result.error);
@@ -147,12 +161,12 @@ describe('lint rules (what helm lint checks)', () => {
   });
 });
 
-describe('the ACK console values block (seed 002)', () => {
+describe.each(HELMS.map((helm) => [helm.name, helm] as const))('the ACK console values block (seed 002), %s', (_name, helm) => {
   const ACK = { gateways: { enabled: true, ingress: [ACK_INGRESS], k8singress: {} } };
 
   test('renders nodePorts 31380/31390, type LoadBalancer and an HPA of 1..5; targetPort 0 means "same as port"', () => {
     // WHEN
-    const objects = documents('default', ACK);
+    const objects = documents(helm, 'default', ACK);
 
     // THEN
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'istio-ingressgateway');
@@ -168,7 +182,7 @@ describe('the ACK console values block (seed 002)', () => {
   });
 });
 
-describe('bad values fail the render with the TypeScript wording', () => {
+describe.each(HELMS.map((helm) => [helm.name, helm] as const))('bad values fail the render with the TypeScript wording, %s', (_name, helm) => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['minReplicas above maxReplicas', { gateways: { ingress: [{ minReplicas: 6, maxReplicas: 3 }] } },
       'gateways.ingress[0].minReplicas: must be <= maxReplicas (3), got 6'],
@@ -199,7 +213,7 @@ describe('bad values fail the render with the TypeScript wording', () => {
     expect(() => resolveValues([{ source: 'test', values: overlay }])).toThrow(message);
 
     // WHEN
-    const result = render('default', overlay);
+    const result = render(helm, 'default', overlay);
 
     // THEN the chart refuses it with the same words
     expect(result.ok).toBe(false);
@@ -207,10 +221,10 @@ describe('bad values fail the render with the TypeScript wording', () => {
   });
 });
 
-describe('upgrade safety', () => {
+describe.each(HELMS.map((helm) => [helm.name, helm] as const))('upgrade safety, %s', (_name, helm) => {
   /** Selectors and Service names of the default render with `overlay` applied. */
   function identity(overlay: Record<string, unknown>) {
-    const objects = documents('demo', overlay);
+    const objects = documents(helm, 'demo', overlay);
     return {
       selectors: Object.fromEntries(objects.filter((o) => ['Deployment', 'DaemonSet'].includes(o.kind)).map((o) => [o.metadata.name, o.spec.selector])),
       services: objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort(),
@@ -245,14 +259,14 @@ describe('upgrade safety', () => {
   });
 
   test('the node agents keep their selectors', () => {
-    const objects = documents('ambient', { cni: { namespace: 'kube-system', chained: false }, ztunnel: { logLevel: 'debug' } });
+    const objects = documents(helm, 'ambient', { cni: { namespace: 'kube-system', chained: false }, ztunnel: { logLevel: 'debug' } });
     const selector = (name: string) => objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === name)?.spec.selector;
     expect(selector('istio-cni-node')).toEqual({ matchLabels: { 'k8s-app': 'istio-cni-node' } });
     expect(selector('ztunnel')).toEqual({ matchLabels: { app: 'ztunnel' } });
   });
 
   test('CRDs are templates kept on uninstall', () => {
-    const crds = documents('default').filter((o) => o.kind === 'CustomResourceDefinition');
+    const crds = documents(helm, 'default').filter((o) => o.kind === 'CustomResourceDefinition');
     expect(crds).toHaveLength(15);
     for (const crd of crds) expect(crd.metadata.annotations['helm.sh/resource-policy']).toBe('keep');
   });

@@ -19,7 +19,7 @@
  *
  * The template text is data for istiod: nothing here is evaluated by TypeScript.
  */
-import * as yaml from 'js-yaml';
+import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { Binder } from '../values/binder';
 
 /** Values of the istio-pack model that the injection templates and istiod consume. */
@@ -1291,7 +1291,7 @@ export function buildInjectorConfig(b: Binder, v: InjectionValues): string {
 
 const POLICY_PLACEHOLDER = 'istio-pack-injection-policy';
 
-const INJECTOR_CONFIG_TEXT = yaml.dump({
+const INJECTOR_CONFIG_TEXT = toKubernetesYaml({
   defaultTemplates: ['sidecar'],
   policy: POLICY_PLACEHOLDER,
   alwaysInjectSelector: [],
@@ -1303,7 +1303,7 @@ const INJECTOR_CONFIG_TEXT = yaml.dump({
     'kube-gateway': KUBE_GATEWAY_TEMPLATE,
     'waypoint': WAYPOINT_TEMPLATE,
   },
-}, { sortKeys: true, lineWidth: -1, noRefs: true });
+}, { sortKeys: true });
 
 /**
  * Builds the JSON text of the `values` key of ConfigMap `istio-sidecar-injector`.

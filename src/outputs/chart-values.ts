@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { VALUES_STATEMENT, withDefaults } from './helm-template';
 import { VALUES_VARIABLE } from '../values/template-binder';
 import { childPathExpression } from '../values/rules';
@@ -47,10 +47,10 @@ function writeProperties(setting: ObjectSetting<any>, indent: number, lines: str
     const isBlock = Array.isArray(value) ? value.some((item) => typeof item === 'object') : typeof value === 'object' && Object.keys(value as object).length > 0;
     if (isBlock) {
       lines.push(`${pad}${key}:`);
-      const body = yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd();
+      const body = toKubernetesYaml(value).trimEnd();
       for (const line of body.split('\n')) lines.push(`${pad}  ${line}`);
     } else {
-      lines.push(`${pad}${key}: ${yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trimEnd()}`);
+      lines.push(`${pad}${key}: ${toKubernetesYaml(value, { flowLevel: 0 }).trimEnd()}`);
     }
   }
 }

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { BUILTIN_PROFILES } from '../profiles/builtin-profiles';
 import { EXTENDS_KEY } from '../profiles/user-profile';
 import { EGRESS_GATEWAY, INGRESS_GATEWAY, ISTIO_VERSION, VALUES_MODEL } from '../values/model';
+import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { validationTemplate, valuesSchema, valuesTable, valuesYaml } from './chart-values';
 import { renderChartTemplates } from './helm-chart';
 import { VALUES_STATEMENT } from './helm-template';
@@ -59,11 +59,11 @@ function chartYaml(): string {
     annotations: {
       'artifacthub.io/category': 'networking',
       'artifacthub.io/license': 'Apache-2.0',
-      'artifacthub.io/images': yaml.dump(images, { lineWidth: -1 }),
-      'artifacthub.io/links': yaml.dump([{ name: 'Istio documentation', url: 'https://istio.io/latest/docs/' }], { lineWidth: -1 }),
+      'artifacthub.io/images': toKubernetesYaml(images),
+      'artifacthub.io/links': toKubernetesYaml([{ name: 'Istio documentation', url: 'https://istio.io/latest/docs/' }]),
     },
   };
-  return `# ${GENERATED}\n${yaml.dump(chart, { lineWidth: -1, noRefs: true })}`;
+  return `# ${GENERATED}\n${toKubernetesYaml(chart)}`;
 }
 
 function chartReadme(): string {

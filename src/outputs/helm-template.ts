@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { isYaml11NonString, toKubernetesYaml } from '../values/kubernetes-yaml';
 import { Guard, Loop, TemplateNode, TemplateSession, VALUES_VARIABLE, hasMarker } from '../values/template-binder';
 
 /** A synthesised object and the guards (`if`/`range`) it was created under. */
@@ -340,13 +340,10 @@ export class HelmTemplateWriter {
   }
 }
 
-/** Words YAML 1.1 readers take for booleans or null: never written unquoted. */
-const RESERVED = /^(y|n|yes|no|true|false|on|off|null|~)$/i;
-
-/** A single-line string as a YAML scalar: unquoted when that is unambiguous, as js-yaml writes it otherwise. */
+/** A single-line string as a YAML scalar: unquoted when that is unambiguous, as the manifests' serialiser writes it otherwise. */
 function plainScalar(text: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_./-]*$/.test(text) && !RESERVED.test(text)) return text;
-  return yaml.dump(text, { lineWidth: -1 }).trimEnd();
+  if (/^[A-Za-z_][A-Za-z0-9_./-]*$/.test(text) && !isYaml11NonString(text)) return text;
+  return toKubernetesYaml(text).trimEnd();
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
-import * as yaml from 'js-yaml';
 import { Profile } from '../profiles/profile';
 import { mergeValues } from '../values/resolve';
+import { toKubernetesYaml } from '../values/kubernetes-yaml';
 
 /**
  * The Helm values overlay of a built-in profile (`profiles/<name>.yaml`): every layer above the
@@ -15,6 +15,6 @@ export function profileValuesFile(profile: Profile): string {
     `# Use: helm upgrade --install istio charts/istio -n istio-system -f profiles/${profile.name}.yaml -f my-values.yaml`,
     '',
   ].join('\n');
-  const body = Object.keys(merged).length === 0 ? '{}\n' : yaml.dump(merged, { sortKeys: true, lineWidth: -1, noRefs: true });
+  const body = Object.keys(merged).length === 0 ? '{}\n' : toKubernetesYaml(merged, { sortKeys: true });
   return header + body;
 }
