@@ -129,20 +129,3 @@ export function writeChartFolder(chartDir: string, files: ReadonlyMap<string, st
   }
 }
 
-/** TEMPORARY (replaced by the real Helm setup): the Helm 3 and 4 binaries extracted by hand. */
-export interface HelmBinary {
-  readonly version: string;
-  template(chartDir: string, valueFiles: readonly string[]): { ok: true; text: string } | { ok: false; error: string };
-}
-
-function helmAt(version: string, binary: string): HelmBinary {
-  return {
-    version,
-    template: (chartDir, valueFiles) => {
-      const result = spawnSync(binary, ['template', 'istio', chartDir, '-n', 'istio-system', '--kube-version', '1.32.0', ...valueFiles.flatMap((file) => ['-f', file])], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-      return result.status === 0 ? { ok: true, text: result.stdout } : { ok: false, error: `${result.stderr}${result.stdout}` };
-    },
-  };
-}
-
-export const HELMS: readonly HelmBinary[] = [helmAt('3.17.3', '/tmp/helm31/helm/helm'), helmAt('4.1.4', '/tmp/helm33/helm/helm')];

@@ -38,7 +38,7 @@ export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknow
         externalTrafficPolicy: 'Local',
       }],
     },
-    tracing: { enabled: true, endpoint: '[2001:db8::5]:4317', provider: 'opentelemetry' },
+    tracing: { enabled: true, endpoint: 'otel-collector.observability.svc.cluster.local:4317', provider: 'opentelemetry' },
   }],
   ['twenty ingress gateways, several egress gateways, node ports', {
     gateways: {
