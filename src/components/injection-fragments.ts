@@ -72,11 +72,10 @@ ${indent}- --log_as_json
 }
 
 /**
- * Env entries PILOT_CERT_PROVIDER and CA_ADDR (istiod of this revision, port 15012), the downward-API
- * entries POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP and ISTIO_CPU_LIMIT, and
- * PROXY_CONFIG.
+ * Env entries PILOT_CERT_PROVIDER and CA_ADDR (istiod of this revision, port 15012) and the
+ * downward-API entries POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT and HOST_IP.
  */
-export function proxyPodEnv(indent: string): string {
+export function proxyIdentityEnv(indent: string): string {
   return `${indent}- name: PILOT_CERT_PROVIDER
 ${indent}  value: istiod
 ${indent}- name: CA_ADDR
@@ -101,14 +100,32 @@ ${indent}- name: HOST_IP
 ${indent}  valueFrom:
 ${indent}    fieldRef:
 ${indent}      fieldPath: status.hostIP
-${indent}- name: ISTIO_CPU_LIMIT
+`;
+}
+
+/** Env entry PROXY_CONFIG: the pod's effective ProxyConfig as JSON, read by pilot-agent. */
+export function proxyConfigEnv(indent: string): string {
+  return `${indent}- name: PROXY_CONFIG
+${indent}  value: {{ protoToJSON .ProxyConfig | quote }}
+`;
+}
+
+/**
+ * Env entries PILOT_CERT_PROVIDER and CA_ADDR (istiod of this revision, port 15012), the downward-API
+ * entries POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP and ISTIO_CPU_LIMIT, and
+ * PROXY_CONFIG.
+ */
+export function proxyPodEnv(indent: string): string {
+  return [
+    proxyIdentityEnv(indent),
+    `${indent}- name: ISTIO_CPU_LIMIT
 ${indent}  valueFrom:
 ${indent}    resourceFieldRef:
 ${indent}      resource: limits.cpu
 ${indent}      divisor: "1"
-${indent}- name: PROXY_CONFIG
-${indent}  value: {{ protoToJSON .ProxyConfig | quote }}
-`;
+`,
+    proxyConfigEnv(indent),
+  ].join('');
 }
 
 /** Env entries GOMEMLIMIT and GOMAXPROCS: Go runtime limits taken from the container's own resource limits. */

@@ -11,8 +11,8 @@
  *   handful of fields the Go code itself consults (see `buildInjectorValues`).
  *
  * The templates (one file each, re-exported here) are written for the istio-pack values shape
- * (`InjectionValues`), not for the upstream Helm values layout. They reproduce the behaviour of upstream 1.30's `sidecar` and
- * `gateway` injection templates, and of the `kube-gateway` and `waypoint` templates that istiod's
+ * (`InjectionValues`), not for the upstream Helm values layout. They reproduce the behaviour of upstream 1.30's `sidecar`,
+ * `gateway`, `grpc-simple` and `grpc-agent` injection templates, and of the `kube-gateway` and `waypoint` templates that istiod's
  * Gateway API deployment controller renders from the same `config` key, for the settings istio-pack
  * models; upstream knobs that istio-pack does not model are rendered with the upstream chart
  * defaults.
@@ -22,6 +22,8 @@
 export * from './injection-values';
 export * from './sidecar-injection-template';
 export * from './gateway-injection-template';
+export * from './grpc-simple-template';
+export * from './grpc-agent-template';
 export * from './kube-gateway-template';
 export * from './waypoint-template';
 export * from './injector-config';

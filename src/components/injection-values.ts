@@ -19,12 +19,16 @@ export interface InjectionValues {
     readonly meshId: string;
     readonly network: string;
     readonly logAsJson: boolean;
+    /** istiod and pilot-agent log levels (scope:level pairs), 'default:info' by default. */
+    readonly logLevel: string;
     /** Image variant: '' or 'distroless'. */
     readonly variant: string;
   };
   readonly mesh: { readonly trustDomain: string };
   readonly sidecarInjection: {
     readonly autoInjection: boolean;
+    /** Inject namespaces without an injection label too (upstream `enableNamespacesByDefault`). */
+    readonly allNamespaces: boolean;
     readonly proxy: {
       readonly resources: {
         readonly requests: { readonly cpu: string; readonly memory: string };
@@ -50,4 +54,6 @@ export interface InjectionValues {
     readonly excludeOutboundPorts: readonly number[];
   };
   readonly cni: { readonly enabled: boolean };
+  /** Extra istiod environment variables (upstream `pilot.env`; templates may read feature flags from it). */
+  readonly istiod: { readonly env: Readonly<Record<string, string>> };
 }

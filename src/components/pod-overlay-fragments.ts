@@ -1,6 +1,52 @@
 /*
- * Fragments of the pod-overlay injection templates `sidecar` and `gateway` only (fixed columns).
+ * Fragments of the pod-overlay injection templates (`sidecar`, `gateway`, `grpc-agent`) only, at
+ * their fixed columns.
  */
+import { OVERLAY_CONTAINER, proxyResourcesFromValues } from './injection-fragments';
+
+/**
+ * Template `istio-pack.proxy-resources`: the body of the proxy container's `resources` key. The
+ * `sidecar.istio.io/proxyCPU`, `proxyMemory`, `proxyCPULimit` and `proxyMemoryLimit` annotations
+ * win when any is set; otherwise the values' proxy resources; `{}` when neither gives any.
+ * Use as `resources:{{ template "istio-pack.proxy-resources" . }}` at the overlay container column.
+ */
+export const PROXY_RESOURCES_DEFINE: string = [
+  `{{- define "istio-pack.proxy-resources" }}
+{{- $a := .ObjectMeta.Annotations }}
+{{- $reqCPU := isset $a "sidecar.istio.io/proxyCPU" }}
+{{- $reqMem := isset $a "sidecar.istio.io/proxyMemory" }}
+{{- $limCPU := isset $a "sidecar.istio.io/proxyCPULimit" }}
+{{- $limMem := isset $a "sidecar.istio.io/proxyMemoryLimit" }}
+{{- if or $reqCPU $reqMem $limCPU $limMem }}
+{{- if or $reqCPU $reqMem }}
+      requests:
+{{- if $reqCPU }}
+        cpu: {{ index $a "sidecar.istio.io/proxyCPU" | quote }}
+{{- end }}
+{{- if $reqMem }}
+        memory: {{ index $a "sidecar.istio.io/proxyMemory" | quote }}
+{{- end }}
+{{- end }}
+{{- if or $limCPU $limMem }}
+      limits:
+{{- if $limCPU }}
+        cpu: {{ index $a "sidecar.istio.io/proxyCPULimit" | quote }}
+{{- end }}
+{{- if $limMem }}
+        memory: {{ index $a "sidecar.istio.io/proxyMemoryLimit" | quote }}
+{{- end }}
+{{- end }}
+{{- else }}
+{{- $r := .Values.sidecarInjection.proxy.resources }}
+{{- if or $r.requests.cpu $r.requests.memory $r.limits.cpu $r.limits.memory }}
+`,
+  proxyResourcesFromValues(OVERLAY_CONTAINER), // requests/limits cpu and memory from $r
+  `{{- else }} {}
+{{- end }}
+{{- end }}
+{{- end }}
+`,
+].join('');
 
 /** Template variables `$appContainers` (the pod's containers other than istio-proxy, by name) and `$podPorts` (all their ports). */
 export const POD_CONTAINER_VARS = `{{- $appContainers := list }}

@@ -16,7 +16,6 @@ import {
   proxyLogArgs,
   proxyMetadataEnv,
   proxyPodEnv,
-  proxyResourcesFromValues,
   proxyRuntimeMounts,
   proxyVolumes,
   TRUST_DOMAIN_VAR,
@@ -30,6 +29,7 @@ import {
   CUSTOM_BOOTSTRAP_VOLUME,
   POD_CONTAINER_VARS,
   POD_OWNER_ENV,
+  PROXY_RESOURCES_DEFINE,
   REVISION_AND_DEFAULT_CONTAINER_ANNOTATIONS,
 } from './pod-overlay-fragments';
 
@@ -60,41 +60,8 @@ import {
  * template runs, so they are deliberately absent here.
  */
 export const SIDECAR_TEMPLATE: string = [
-  `{{- define "istio-pack.proxy-resources" }}
-{{- $a := .ObjectMeta.Annotations }}
-{{- $reqCPU := isset $a "sidecar.istio.io/proxyCPU" }}
-{{- $reqMem := isset $a "sidecar.istio.io/proxyMemory" }}
-{{- $limCPU := isset $a "sidecar.istio.io/proxyCPULimit" }}
-{{- $limMem := isset $a "sidecar.istio.io/proxyMemoryLimit" }}
-{{- if or $reqCPU $reqMem $limCPU $limMem }}
-{{- if or $reqCPU $reqMem }}
-      requests:
-{{- if $reqCPU }}
-        cpu: {{ index $a "sidecar.istio.io/proxyCPU" | quote }}
-{{- end }}
-{{- if $reqMem }}
-        memory: {{ index $a "sidecar.istio.io/proxyMemory" | quote }}
-{{- end }}
-{{- end }}
-{{- if or $limCPU $limMem }}
-      limits:
-{{- if $limCPU }}
-        cpu: {{ index $a "sidecar.istio.io/proxyCPULimit" | quote }}
-{{- end }}
-{{- if $limMem }}
-        memory: {{ index $a "sidecar.istio.io/proxyMemoryLimit" | quote }}
-{{- end }}
-{{- end }}
-{{- else }}
-{{- $r := .Values.sidecarInjection.proxy.resources }}
-{{- if or $r.requests.cpu $r.requests.memory $r.limits.cpu $r.limits.memory }}
-`,
-  proxyResourcesFromValues(OVERLAY_CONTAINER), // requests/limits cpu and memory from $r
-  `{{- else }} {}
-{{- end }}
-{{- end }}
-{{- end }}
-{{- $ann := .ObjectMeta.Annotations }}
+  PROXY_RESOURCES_DEFINE, // define istio-pack.proxy-resources: the proxy's resources from annotations, else from the values
+  `{{- $ann := .ObjectMeta.Annotations }}
 {{- $proxy := .Values.sidecarInjection.proxy }}
 {{- $capture := .Values.trafficCapture }}
 {{- $cni := .Values.cni.enabled }}
