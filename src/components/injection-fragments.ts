@@ -59,13 +59,23 @@ ${indent}- $(POD_NAMESPACE).svc.cluster.local
 /**
  * The proxy's log arguments: Envoy's log level and component log levels (the `sidecar.istio.io/logLevel`
  * and `componentLogLevel` annotations win over `$proxy`'s values), pilot-agent's `$agentLog`, and
- * `--log_as_json` with `global.logAsJson`.
+ * `--log_as_json` with `global.logAsJson`. `form` follows upstream's templates: `joined`
+ * (`--flag=value`, the pod-overlay templates) or `separate` (`--flag`, `value`: kube-gateway, waypoint).
  */
-export function proxyLogArgs(indent: string): string {
-  return `${indent}- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
+export function proxyLogArgs(indent: string, form: 'joined' | 'separate' = 'joined'): string {
+  const levels = form === 'joined'
+    ? `${indent}- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel) | quote }}
 ${indent}- {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel) | quote }}
 ${indent}- {{ printf "--log_output_level=%s" $agentLog | quote }}
-{{- if .Values.global.logAsJson }}
+`
+    : `${indent}- --proxyLogLevel
+${indent}- {{ annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel | quote }}
+${indent}- --proxyComponentLogLevel
+${indent}- {{ annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" $proxy.componentLogLevel | quote }}
+${indent}- --log_output_level
+${indent}- {{ quote $agentLog }}
+`;
+  return `${levels}{{- if .Values.global.logAsJson }}
 ${indent}- --log_as_json
 {{- end }}
 `;

@@ -128,8 +128,9 @@ function upstreamGlobal(b: Binder, v: InjectionValues): object {
 export function buildInjectorValues(b: Binder, v: InjectionValues): string {
   const proxy = v.sidecarInjection.proxy;
   const document = {
-    // Upstream's `gateways` subset: pod and seccomp settings its kube-gateway template reads.
-    gateways: { securityContext: {}, seccompProfile: {} },
+    // Upstream's `gateways` subset, read by its kube-gateway and waypoint templates: istio-pack's
+    // always run with the RuntimeDefault seccomp profile, which upstream sets this way.
+    gateways: { securityContext: {}, seccompProfile: { type: 'RuntimeDefault' } },
     global: upstreamGlobal(b, v),
     pilot: {
       cni: { enabled: v.cni.enabled, provider: 'default' },

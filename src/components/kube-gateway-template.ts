@@ -75,7 +75,7 @@ export const KUBE_GATEWAY_TEMPLATE: string = [
 `,
   GATEWAY_PROXY_CONTAINER_HEAD, // - name: istio-proxy, image, imagePullPolicy, ports 15020/15021/15090
   proxyCommandArgs(DEPLOYMENT_CONTAINER, 'router'), // args: proxy router --domain $(POD_NAMESPACE).svc.cluster.local
-  proxyLogArgs(DEPLOYMENT_CONTAINER), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level[, --log_as_json]
+  proxyLogArgs(DEPLOYMENT_CONTAINER, 'separate'), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level, each followed by its value[, --log_as_json]
   `        env:
 `,
   proxyPodEnv(DEPLOYMENT_CONTAINER), // env PILOT_CERT_PROVIDER, CA_ADDR, POD_NAME, POD_NAMESPACE, INSTANCE_IP, SERVICE_ACCOUNT, HOST_IP, ISTIO_CPU_LIMIT, PROXY_CONFIG

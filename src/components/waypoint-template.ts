@@ -63,7 +63,7 @@ export const WAYPOINT_TEMPLATE: string = [
   `        - --serviceCluster
         - {{ printf "%s.$(POD_NAMESPACE)" .ServiceAccount | quote }}
 `,
-  proxyLogArgs(DEPLOYMENT_CONTAINER), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level[, --log_as_json]
+  proxyLogArgs(DEPLOYMENT_CONTAINER, 'separate'), // args --proxyLogLevel, --proxyComponentLogLevel, --log_output_level, each followed by its value[, --log_as_json]
   `        env:
         - name: ISTIO_META_SERVICE_ACCOUNT
           valueFrom:
