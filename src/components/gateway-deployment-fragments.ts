@@ -10,7 +10,7 @@
  * `.ClusterID`, `.KubeVersion` (e.g. 130), `.Revision`, `.ProxyUID`/`.ProxyGID`,
  * `.InfrastructureLabels`/`.InfrastructureAnnotations` (spec.infrastructure, else the Gateway's
  * own labels/annotations), `.GatewayNameLabel`, `.ControllerLabel`, `.ProxyImage`,
- * `.ProxyConfig`, `.MeshConfig` and `.Values` (the `values` key, i.e. the istio-pack model).
+ * `.ProxyConfig`, `.MeshConfig` and `.Values` (the `values` key).
  *
  * The output is a multi-document YAML stream. istiod splits it on `---`, server-side applies the
  * ServiceAccount, Deployment and Service (each must live in the Gateway's namespace and be named
