@@ -5,10 +5,6 @@
  * Needs the Debian packages golang-go, golang-github-masterminds-sprig-dev and
  * golang-k8s-sigs-yaml-dev (GOPATH mode under /usr/share/gocode).
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -18,6 +14,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import {
   GATEWAY_TEMPLATE,
+  GRPC_AGENT_TEMPLATE,
+  GRPC_SIMPLE_TEMPLATE,
   InjectionValues,
   KUBE_GATEWAY_TEMPLATE,
   SIDECAR_TEMPLATE,
@@ -26,6 +24,7 @@ import {
   buildInjectorValues,
 } from '../src/components/injection-templates';
 import { ConcreteBinder } from '../src/values/binder';
+import { InjectRenderer, buildInjectRenderer } from './support/inject-render';
 
 jest.setTimeout(120000);
 
@@ -135,11 +134,13 @@ function defaultValues(): InjectionValues {
       meshId: '',
       network: '',
       logAsJson: false,
+      logLevel: 'default:info',
       variant: '',
     },
     mesh: { trustDomain: 'cluster.local' },
     sidecarInjection: {
       autoInjection: true,
+      allNamespaces: false,
       proxy: {
         resources: {
           requests: { cpu: '100m', memory: '128Mi' },
@@ -160,6 +161,7 @@ function defaultValues(): InjectionValues {
       excludeOutboundPorts: [],
     },
     cni: { enabled: false },
+    istiod: { env: {} },
   };
 }
 
@@ -177,6 +179,7 @@ function withValues(patch: {
     global: { ...base.global, ...patch.global },
     sidecarInjection: {
       autoInjection: patch.autoInjection ?? base.sidecarInjection.autoInjection,
+      allNamespaces: base.sidecarInjection.allNamespaces,
       proxy: { ...base.sidecarInjection.proxy, ...patch.proxy },
     },
     trafficCapture: { ...base.trafficCapture, ...patch.trafficCapture },
@@ -224,22 +227,14 @@ function podData(options: PodOptions = {}): object {
 // The Go renderer.
 // ---------------------------------------------------------------------------------------------
 
-let workDir = '';
-let renderer = '';
+let renderer: InjectRenderer;
 
 function runRenderer(request: object): string {
-  const result = spawnSync(renderer, [], { input: JSON.stringify(request), encoding: 'utf8' });
-  if (result.error) {
-    throw result.error;
-  }
-  if (result.status !== 0) {
-    throw new Error(`inject-render failed: ${result.stderr}`);
-  }
-  return result.stdout;
+  return renderer.run(request);
 }
 
 /** Renders one template of the generated `config` key, with the generated `values` key, like istiod. */
-function renderTemplate(name: 'sidecar' | 'gateway', values: InjectionValues, data: object): Overlay {
+function renderTemplate(name: 'sidecar' | 'gateway' | 'grpc-agent' | 'grpc-simple', values: InjectionValues, data: object): Overlay {
   const text = runRenderer({
     config: buildInjectorConfig(CONCRETE, values),
     values: buildInjectorValues(CONCRETE, values),
@@ -321,31 +316,11 @@ function validateMergedPod(overlay: Overlay, data: object): void {
 }
 
 beforeAll(() => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-pack-inject-render-'));
-  renderer = path.join(workDir, 'inject-render');
-  const build = spawnSync('go', ['build', '-o', renderer, '.'], {
-    cwd: path.join(__dirname, 'tools', 'inject-render'),
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GOPATH: '/usr/share/gocode',
-      GO111MODULE: 'off',
-      GOFLAGS: '',
-      GOCACHE: path.join(os.tmpdir(), 'istio-pack-go-cache'),
-    },
-  });
-  if (build.error !== undefined || build.status !== 0) {
-    throw new Error(
-      'building test/tools/inject-render failed (needs Debian packages golang-go, '
-        + `golang-github-masterminds-sprig-dev, golang-k8s-sigs-yaml-dev): ${build.error?.message ?? build.stderr}`,
-    );
-  }
+  renderer = buildInjectRenderer();
 });
 
 afterAll(() => {
-  if (workDir !== '') {
-    fs.rmSync(workDir, { recursive: true, force: true });
-  }
+  renderer?.dispose();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -366,7 +341,7 @@ describe('buildInjectorConfig', () => {
     // THEN every template parses, the policy is enabled and the selectors are empty
     expect(summary.policy).toBe('enabled');
     expect(summary.defaultTemplates).toEqual(['sidecar']);
-    expect(summary.templates).toEqual(['gateway', 'kube-gateway', 'sidecar', 'waypoint']);
+    expect(summary.templates).toEqual(['gateway', 'grpc-agent', 'grpc-simple', 'kube-gateway', 'sidecar', 'waypoint']);
     expect(summary.alwaysInjectSelector).toEqual([]);
     expect(summary.neverInjectSelector).toEqual([]);
     expect(summary.injectedAnnotations).toEqual({});
@@ -375,8 +350,10 @@ describe('buildInjectorConfig', () => {
     expect(parsed.templates.gateway).toBe(GATEWAY_TEMPLATE);
     expect(parsed.templates['kube-gateway']).toBe(KUBE_GATEWAY_TEMPLATE);
     expect(parsed.templates.waypoint).toBe(WAYPOINT_TEMPLATE);
-    // AND no agentgateway template: its class is off by default in istiod 1.30
-    expect(Object.keys(parsed.templates).sort()).toEqual(['gateway', 'kube-gateway', 'sidecar', 'waypoint']);
+    expect(parsed.templates['grpc-agent']).toBe(GRPC_AGENT_TEMPLATE);
+    expect(parsed.templates['grpc-simple']).toBe(GRPC_SIMPLE_TEMPLATE);
+    // AND upstream's templates except agentgateway: its class is off by default in istiod 1.30
+    expect(Object.keys(parsed.templates).sort()).toEqual(['gateway', 'grpc-agent', 'grpc-simple', 'kube-gateway', 'sidecar', 'waypoint']);
     expect(text).toContain('  sidecar: |\n');
     // AND the output is deterministic
     expect(buildInjectorConfig(CONCRETE, defaultValues())).toBe(text);
@@ -395,7 +372,7 @@ describe('buildInjectorConfig', () => {
 });
 
 describe('buildInjectorValues', () => {
-  test('holds the istio-pack model plus the upstream fields istiod reads, with sorted keys', () => {
+  test('holds upstream\'s sections plus the istio-pack model, with sorted keys', () => {
     // GIVEN values with a cluster ID and hold-application enabled
     const values = withValues({ global: { clusterId: 'east', network: 'net-east' }, proxy: { holdApplicationUntilProxyStarts: true } });
 
@@ -403,11 +380,11 @@ describe('buildInjectorValues', () => {
     const text = buildInjectorValues(CONCRETE, values);
     const parsed = JSON.parse(text) as Record<string, Record<string, unknown>>;
 
-    // THEN the model sections and the upstream-shaped fields are present
-    expect(Object.keys(parsed)).toEqual(['cni', 'global', 'mesh', 'sidecarInjection', 'sidecarInjectorWebhook', 'trafficCapture']);
+    // THEN upstream's sections and the model sections are present
+    expect(Object.keys(parsed)).toEqual(['cni', 'gateways', 'global', 'mesh', 'pilot', 'revision', 'sidecarInjection', 'sidecarInjectorWebhook', 'trafficCapture']);
     expect(parsed.global.multiCluster).toEqual({ clusterName: 'east' });
-    expect(parsed.global.proxy).toEqual({ holdApplicationUntilProxyStarts: true });
-    expect(parsed.sidecarInjectorWebhook).toEqual({ rewriteAppHTTPProbe: true });
+    expect((parsed.global.proxy as Record<string, unknown>).holdApplicationUntilProxyStarts).toBe(true);
+    expect(parsed.sidecarInjectorWebhook.rewriteAppHTTPProbe).toBe(true);
     expect(parsed.trafficCapture.includeIPRanges).toEqual(['*']);
     // AND keys are sorted at every depth
     expect(Object.keys(parsed.global)).toEqual([...Object.keys(parsed.global)].sort());
@@ -758,6 +735,74 @@ describe('sidecar template', () => {
 // ---------------------------------------------------------------------------------------------
 // Gateway template.
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Merges a proxyless-gRPC overlay into the application pod as the strategic merge patch does for
+ * these templates (containers merged by name, their env and volume mounts appended) and validates
+ * the result against the Kubernetes Pod schema; returns the merged containers.
+ */
+function validateGrpcPod(overlay: Overlay, data: object): Container[] {
+  const appSpec = (data as { Spec: { containers: readonly Container[]; serviceAccountName: string } }).Spec;
+  const merged: Container[] = (overlay.spec.containers ?? []).map((c) => {
+    const app = appSpec.containers.find((a) => a.name === c.name);
+    return app === undefined ? c : { ...app, env: [...(app.env ?? []), ...(c.env ?? [])], volumeMounts: [...(app.volumeMounts ?? []), ...(c.volumeMounts ?? [])] };
+  });
+  const pod = new Pod({
+    metadata: { name: 'reviews-1', namespace: 'shop', annotations: overlay.metadata.annotations },
+    spec: {
+      serviceAccountName: appSpec.serviceAccountName,
+      initContainers: (overlay.spec.initContainers ?? []) as never,
+      containers: merged as never,
+      volumes: overlay.spec.volumes as never,
+    },
+  });
+  expect(() => pod.validate()).not.toThrow();
+  // Every mounted volume is one the overlay adds.
+  const volumes = volumeNames(overlay.spec.volumes);
+  for (const c of [...merged, ...(overlay.spec.initContainers ?? [])]) {
+    for (const name of mountNames(c)) {
+      expect(volumes).toContain(name);
+    }
+  }
+  return merged;
+}
+
+describe('grpc templates', () => {
+  test('grpc-agent gives a pod annotated for it the agent and the gRPC xDS bootstrap', () => {
+    // GIVEN a pod asking for the grpc-agent template
+    const data = podData({ annotations: { 'inject.istio.io/templates': 'grpc-agent' } });
+
+    // WHEN istiod renders the template it names
+    const overlay = renderTemplate('grpc-agent', defaultValues(), data);
+
+    // THEN the agent runs beside the application without Envoy and without traffic capture
+    const merged = validateGrpcPod(overlay, data);
+    expect(merged.map((c) => c.name)).toEqual(['istio-proxy', 'reviews']);
+    expect(overlay.spec.initContainers).toBeUndefined();
+    const proxy = container(overlay.spec.containers, 'istio-proxy');
+    expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
+    expectEnvValues(proxy, { ISTIO_META_GENERATOR: 'grpc', DISABLE_ENVOY: 'true', OUTPUT_CERTS: '/var/lib/istio/data', CA_ADDR: 'istiod.istio-system.svc:15012' });
+    // AND the application finds the agent's bootstrap and certificates
+    const app = container(overlay.spec.containers, 'reviews');
+    expectEnvValues(app, { GRPC_XDS_BOOTSTRAP: '/etc/istio/proxy/grpc-bootstrap.json', GRPC_XDS_EXPERIMENTAL_SECURITY_SUPPORT: 'true' });
+    expect(mountPaths(app)).toEqual(['istio-data:/var/lib/istio/data', 'istio-xds:/etc/istio/proxy', 'workload-certs:/var/run/secrets/workload-spiffe-credentials']);
+    expect(overlay.metadata.annotations['sidecar.istio.io/rewriteAppHTTPProbers']).toBe('false');
+  });
+
+  test('grpc-simple bootstraps the application against istiod without an agent', () => {
+    // GIVEN a pod asking for the grpc-simple template
+    const data = podData({ annotations: { 'inject.istio.io/templates': 'grpc-simple' } });
+
+    // WHEN istiod renders it
+    const overlay = renderTemplate('grpc-simple', defaultValues(), data);
+
+    // THEN an init container writes the bootstrap that the application is pointed at
+    validateGrpcPod(overlay, data);
+    const init = container(overlay.spec.initContainers, 'grpc-bootstrap-init');
+    expectEnvValues(init, { ISTIO_NAMESPACE: 'istio-system' });
+    expect(container(overlay.spec.containers, 'reviews').env?.find((e) => e.name === 'GRPC_XDS_BOOTSTRAP')?.value).toBe('/var/lib/grpc/data/bootstrap.json');
+  });
+});
 
 describe('gateway template', () => {
   test('renders a router proxy for a gateway pod', () => {
@@ -1221,7 +1266,7 @@ describe('kube-gateway template', () => {
     expectGatewayProxy(rendered, web, {
       args: [
         'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local',
-        '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
+        '--proxyLogLevel', 'warning', '--proxyComponentLogLevel', 'misc:error', '--log_output_level', 'default:info',
       ],
       securityContext: HARDENED_PROXY_SECURITY,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
@@ -1319,7 +1364,7 @@ describe('kube-gateway template', () => {
     // AND the proxy follows the annotations and values
     const proxy = rendered.proxy;
     expect(proxy.image).toBe('registry.example.com/istio/proxyv2:1.30.3-patched');
-    expect(proxy.args).toContain('--proxyLogLevel=debug');
+    expect(argAfter(proxy.args, '--proxyLogLevel')).toBe('debug');
     expect(proxy.args?.[proxy.args.length - 1]).toBe('--log_as_json');
     expect(proxy.resources).toEqual({ requests: { cpu: '250m' }, limits: { memory: '512Mi' } });
     expectEnvValues(proxy, {
@@ -1400,7 +1445,7 @@ describe('waypoint template', () => {
     expectGatewayProxy(rendered, waypoint, {
       args: [
         'proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--serviceCluster', 'waypoint.$(POD_NAMESPACE)',
-        '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
+        '--proxyLogLevel', 'warning', '--proxyComponentLogLevel', 'misc:error', '--log_output_level', 'default:info',
       ],
       securityContext: { ...HARDENED_PROXY_SECURITY, seccompProfile: { type: 'RuntimeDefault' } },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },

@@ -231,6 +231,7 @@ export function injectionValues(values: IstioValues): InjectionValues {
     mesh: { trustDomain: values.mesh.trustDomain },
     sidecarInjection: {
       autoInjection: values.sidecarInjection.enabled,
+      allNamespaces: values.sidecarInjection.allNamespaces,
       proxy: {
         resources: proxy.resources,
         logLevel: proxy.logLevel,
@@ -241,6 +242,7 @@ export function injectionValues(values: IstioValues): InjectionValues {
     },
     trafficCapture: values.trafficCapture,
     cni: { enabled: values.cni.enabled },
+    istiod: { env: values.istiod.env },
   };
 }
 

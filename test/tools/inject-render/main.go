@@ -14,7 +14,8 @@
 //
 // and prints the rendered text (or, for a config without templateName, a JSON summary of what
 // istiod would load). Templates run with missingkey=error so that a template reading a values
-// key that the values document does not carry fails here instead of rendering "<no value>".
+// key that the values document does not carry fails here instead of rendering "<no value>";
+// "lenient": true parses them exactly as istiod does (for upstream's templates).
 //
 // With "input": "deployment" the request instead plays istiod's Gateway API deployment controller
 // (pilot/pkg/config/kube/gatewaycommon): "data" is then a DeploymentTemplateData whose "Gateway"
@@ -864,10 +865,14 @@ func istioFuncs() template.FuncMap {
 	}
 }
 
-// parse parses a template the way istiod does (sprig first, istiod's helpers on top), but with
-// missingkey=error.
-func parse(name, text string) (*template.Template, error) {
-	return template.New(name).Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(istioFuncs()).Parse(text)
+// parse parses a template the way istiod does (sprig first, istiod's helpers on top), with
+// missingkey=error unless lenient (istiod's own setting: a missing map key renders "<no value>").
+func parse(name, text string, lenient bool) (*template.Template, error) {
+	t := template.New(name)
+	if !lenient {
+		t = t.Option("missingkey=error")
+	}
+	return t.Funcs(sprig.TxtFuncMap()).Funcs(istioFuncs()).Parse(text)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -886,9 +891,11 @@ type labelSelector struct {
 
 // injectConfig mirrors istiod's injection Config (JSON names as istiod reads them).
 type injectConfig struct {
-	Policy               string              `json:"policy"`
-	DefaultTemplates     []string            `json:"defaultTemplates"`
-	RawTemplates         map[string]string   `json:"templates"`
+	Policy           string            `json:"policy"`
+	DefaultTemplates []string          `json:"defaultTemplates"`
+	RawTemplates     map[string]string `json:"templates"`
+	// Template is a key upstream's chart writes (a version check) and istiod's lenient decode ignores.
+	Template             string              `json:"template"`
 	Aliases              map[string][]string `json:"aliases"`
 	NeverInjectSelector  []labelSelector     `json:"neverInjectSelector"`
 	AlwaysInjectSelector []labelSelector     `json:"alwaysInjectSelector"`
@@ -953,6 +960,9 @@ type request struct {
 	Input string `json:"input"`
 	// Ambient plays an istiod started with PILOT_ENABLE_AMBIENT=true (deployment input only).
 	Ambient bool `json:"ambient"`
+	// Lenient parses templates exactly as istiod does, without missingkey=error (for rendering
+	// upstream's templates, which read values keys their defaults leave unset).
+	Lenient bool `json:"lenient"`
 }
 
 type configSummary struct {
@@ -990,7 +1000,7 @@ func decodeValues(text string) (map[string]any, typedValues, error) {
 
 // loadConfig parses the `config` key and every template in it, as istiod does when it loads the
 // injection config (the deployment controller uses the same parsed templates).
-func loadConfig(text string) (injectConfig, map[string]*template.Template, []string, error) {
+func loadConfig(text string, lenient bool) (injectConfig, map[string]*template.Template, []string, error) {
 	var cfg injectConfig
 	if err := yaml.UnmarshalStrict([]byte(text), &cfg); err != nil {
 		return cfg, nil, nil, fmt.Errorf("parsing config: %v", err)
@@ -1001,7 +1011,7 @@ func loadConfig(text string) (injectConfig, map[string]*template.Template, []str
 	parsed := map[string]*template.Template{}
 	names := []string{}
 	for name, raw := range cfg.RawTemplates {
-		t, err := parse("inject", raw)
+		t, err := parse("inject", raw, lenient)
 		if err != nil {
 			return cfg, nil, nil, fmt.Errorf("parsing template %q: %v", name, err)
 		}
@@ -1054,7 +1064,7 @@ func runDeployment(req *request, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, parsed, _, err := loadConfig(req.Config)
+	_, parsed, _, err := loadConfig(req.Config, req.Lenient)
 	if err != nil {
 		return err
 	}
@@ -1134,7 +1144,7 @@ func run(in io.Reader, out io.Writer) error {
 	var tmpl *template.Template
 	switch {
 	case req.Config != "":
-		cfg, parsed, names, err := loadConfig(req.Config)
+		cfg, parsed, names, err := loadConfig(req.Config, req.Lenient)
 		if err != nil {
 			return err
 		}
@@ -1165,7 +1175,7 @@ func run(in io.Reader, out io.Writer) error {
 		}
 		tmpl = t
 	case req.Template != "":
-		t, err := parse("inject", req.Template)
+		t, err := parse("inject", req.Template, req.Lenient)
 		if err != nil {
 			return fmt.Errorf("parsing template: %v", err)
 		}
