@@ -91,7 +91,12 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
     if (result.chartDir) lines.push(`  ${where(result.chartDir)}/ (Helm chart)`);
     if (result.profilesDir) lines.push(`  ${where(result.profilesDir)}/ (built-in profiles' values files)`);
     process.stdout.write(`istio-pack: synthesised ${result.profiles.length} profile(s)\n${lines.join('\n')}\n`);
-    reportToCdk8sCli(env, result.profiles.map((profile) => profile.name), result.outdir ? where(result.outdir) : 'no manifests folder');
+    try {
+      reportToCdk8sCli(env, result.profiles.map((profile) => profile.name), result.outdir ? where(result.outdir) : 'no manifests folder');
+    } catch (error) {
+      // The output is complete; only cdk8s-cli's scratch report is missing.
+      process.stderr.write(`istio-pack: warning: cannot write the report for cdk8s-cli: ${(error as Error).message}\n`);
+    }
     return 0;
   } catch (error) {
     const outcome = error instanceof IncompleteRollbackError ? 'Some output could not be restored: see above.' : 'Nothing was written.';
