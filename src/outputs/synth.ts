@@ -50,22 +50,10 @@ export interface SynthResult {
  */
 export function synthesize(options: SynthOptions = {}): SynthResult {
   const root = path.resolve(options.root ?? process.cwd());
-  const places = { cwd: process.cwd(), root };
-  const defaults = options.outdir === undefined && options.chartOut === undefined && options.profilesOut === undefined;
-  const resolve = (folder: string | undefined, fallback: string) => (defaults ? path.join(root, fallback) : folder === undefined ? undefined : path.resolve(root, folder));
-  const outdir = resolve(options.outdir, 'dist');
-  const chartDir = resolve(options.chartOut, path.join('charts', 'istio'));
-  const profilesDir = resolve(options.profilesOut, 'profiles');
-  // Messages name each output as the user gave it (flag and folder), or as its default folder.
-  const label = (flag: string, given: string | undefined, folder: string) => (given === undefined ? path.relative(root, folder) : `${flag} ${given}`);
-  const outputs = [
-    { flag: '-o', given: options.outdir, folder: outdir },
-    { flag: '--chart-out', given: options.chartOut, folder: chartDir },
-    { flag: '--profiles-out', given: options.profilesOut, folder: profilesDir },
-  ].flatMap((output) => (output.folder === undefined ? [] : [{ label: label(output.flag, output.given, output.folder), folder: output.folder }]));
-  for (const output of outputs) checkOutputLocation(output.label, output.folder, places);
+  const { manifests, chart, profileFiles } = outputFolders(options, root);
+  const outputs = [manifests, chart, profileFiles].filter((output): output is OutputFolder => output !== undefined);
+  for (const output of outputs) checkOutputLocation(output.label, output.folder, { cwd: process.cwd(), root });
   checkDisjoint(outputs);
-  const labelOf = (folder: string) => outputs.find((output) => output.folder === folder)?.label ?? folder;
 
   // 1. Read and render everything in memory (validation happens here).
   const userValues: ValuesLayer[] = readValuesFiles((options.valuesFiles ?? []).map((file) => path.resolve(root, file)));
@@ -74,23 +62,24 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const names = options.profiles ? [...new Set(options.profiles)] : undefined;
   const selected = names ? names.map((name) => findProfile(available, name)) : available;
   const rendered = selected.map((profile) => renderProfile(profile, { userValues, crdDocuments }));
-  const chart = chartDir ? renderChart({ crdDocuments }) : undefined;
+  const chartFiles = chart ? renderChart({ crdDocuments }) : undefined;
+  const replaceAll = names === undefined;
 
   // 2. Plan the changes; this refuses folders and files istio-pack does not own.
   const transaction = new OutputTransaction();
-  if (outdir) {
+  if (manifests) {
     const entries = new Map<string, Entry>(rendered.map((profile) => [profile.name, profile.files]));
-    entries.set(HELM_VALUES_FOLDER, helmValuesFolder(outdir, labelOf(outdir), selected, userValues, names === undefined));
-    planOwnedFolder(transaction, outdir, 'manifests', entries, { replaceAll: names === undefined, label: labelOf(outdir) });
+    entries.set(HELM_VALUES_FOLDER, helmValuesFolder(manifests, selected, userValues, replaceAll));
+    planOwnedFolder(transaction, manifests.folder, 'manifests', entries, { replaceAll, label: manifests.label });
   }
-  if (chartDir && chart) {
-    planOwnedFolder(transaction, chartDir, 'chart', topLevelEntries(chart), { replaceAll: true, label: labelOf(chartDir) });
+  if (chart && chartFiles) {
+    planOwnedFolder(transaction, chart.folder, 'chart', topLevelEntries(chartFiles), { replaceAll: true, label: chart.label });
   }
-  if (profilesDir) {
+  if (profileFiles) {
     for (const profile of BUILTIN_PROFILES) {
-      const file = path.join(profilesDir, `${profile.name}.yaml`);
+      const file = path.join(profileFiles.folder, `${profile.name}.yaml`);
       if (fs.existsSync(file) && !isGeneratedProfileFile(fs.readFileSync(file, 'utf8'))) {
-        throw new Error(`${labelOf(profilesDir)}: ${profile.name}.yaml was not written by istio-pack; the name belongs to a built-in profile, so rename your file`);
+        throw new Error(`${profileFiles.label}: ${profile.name}.yaml was not written by istio-pack; the name belongs to a built-in profile, so rename your file`);
       }
       transaction.putFile(file, profileValuesFile(profile));
     }
@@ -98,17 +87,38 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
 
   // 3. Stage everything, then swap it all in (or nothing).
   transaction.commit();
-  return { outdir, chartDir, profilesDir, profiles: rendered };
+  return { outdir: manifests?.folder, chartDir: chart?.folder, profilesDir: profileFiles?.folder, profiles: rendered };
+}
+
+/** An output folder: absolute path, and how messages name it (the flag and folder as given, or the default folder). */
+interface OutputFolder {
+  readonly folder: string;
+  readonly label: string;
+}
+
+/** The output folders to write: all three defaults when no output option is given, otherwise only those given. */
+function outputFolders(options: SynthOptions, root: string): { manifests?: OutputFolder; chart?: OutputFolder; profileFiles?: OutputFolder } {
+  const noneGiven = options.outdir === undefined && options.chartOut === undefined && options.profilesOut === undefined;
+  const output = (flag: string, given: string | undefined, fallback: string): OutputFolder | undefined => {
+    if (noneGiven) return { folder: path.join(root, fallback), label: fallback };
+    if (given === undefined) return undefined;
+    return { folder: path.resolve(root, given), label: `${flag} ${given}` };
+  };
+  return {
+    manifests: output('-o', options.outdir, 'dist'),
+    chart: output('--chart-out', options.chartOut, path.join('charts', 'istio')),
+    profileFiles: output('--profiles-out', options.profilesOut, 'profiles'),
+  };
 }
 
 /**
  * The helm-values/ folder: one file per synthesised profile. A synth of some profiles keeps the files
  * of the others that a previous synth wrote.
  */
-function helmValuesFolder(outdir: string, label: string, profiles: readonly Profile[], userValues: readonly ValuesLayer[], replaceAll: boolean): FileTree {
+function helmValuesFolder(manifests: OutputFolder, profiles: readonly Profile[], userValues: readonly ValuesLayer[], replaceAll: boolean): FileTree {
   const files = new Map<string, string>();
-  const folder = path.join(outdir, HELM_VALUES_FOLDER);
-  const owned = ownedEntries(outdir, 'manifests', label) ?? [];
+  const folder = path.join(manifests.folder, HELM_VALUES_FOLDER);
+  const owned = ownedEntries(manifests.folder, 'manifests', manifests.label) ?? [];
   if (!replaceAll && owned.includes(HELM_VALUES_FOLDER) && fs.existsSync(folder)) {
     for (const file of fs.readdirSync(folder).sort()) {
       if (fs.statSync(path.join(folder, file)).isFile()) files.set(file, fs.readFileSync(path.join(folder, file), 'utf8'));
