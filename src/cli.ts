@@ -2,8 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IncompleteRollbackError } from './outputs/atomic-write';
+import { INPUT_LIMITS } from './outputs/inputs';
 import { HELM_VALUES_FOLDER, SynthOptions, synthesize } from './outputs/synth';
 import { ISTIO_VERSION } from './values/model';
+
+const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 
 const USAGE = `Usage: istio-pack [synth] [options]
 
@@ -31,9 +34,10 @@ Options
 Safety
   istio-pack writes only into a new or empty folder, or one holding its .istio-pack marker, and there
   replaces or removes only the entries the marker lists. It refuses the working directory, the
-  project root, the home directory, the filesystem root and any folder containing them.
-  Input files are limited to 1 MiB (values, profiles) and 16 MiB (--crds); YAML aliases may expand
-  to at most 2,000,000 nodes. A failed or refused run changes nothing on disk.
+  project root, the home directory, the filesystem root and any folder containing the working
+  directory or the project root.
+  Input files are limited to ${mib(INPUT_LIMITS.valuesFileBytes)} (values, profiles) and ${mib(INPUT_LIMITS.crdFileBytes)} (--crds); YAML aliases may expand
+  to at most ${INPUT_LIMITS.expandedNodes.toLocaleString('en-US')} nodes. A failed or refused run changes nothing on disk.
 
 Environment (same meaning, used by "npx cdk8s synth"):
   ISTIO_PACK_PROFILES=demo,minimal   ISTIO_PACK_VALUES=a.yaml,b.yaml   ISTIO_PACK_CRDS=crds.yaml
