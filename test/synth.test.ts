@@ -239,6 +239,32 @@ describe('the Helm values file of each profile', () => {
     expect(text).not.toContain(workspace.root);
   });
 
+  test('strings YAML 1.1 reads as numbers or booleans stay strings for Helm: every string is double-quoted', () => {
+    // GIVEN
+    const strings = { A: '1_000', B: '0x_1F', C: '0O17', D: '685_230.15', E: 'on', F: '~', G: '2001-12-14', H: 'plain' };
+    const layer = { source: 'my.yaml', values: { mesh: { extraConfig: { defaultConfig: { proxyMetadata: strings } } } } };
+
+    // WHEN
+    const text = helmValuesFile(BUILTIN_PROFILES[0], [layer]);
+
+    // THEN
+    expect(text.split('\n').filter((line) => !line.startsWith('#'))).toEqual([
+      'mesh:',
+      '  extraConfig:',
+      '    defaultConfig:',
+      '      proxyMetadata:',
+      '        A: "1_000"',
+      '        B: "0x_1F"',
+      '        C: "0O17"',
+      '        D: "685_230.15"',
+      '        E: "on"',
+      '        F: "~"',
+      '        G: "2001-12-14"',
+      '        H: "plain"',
+      '',
+    ]);
+  });
+
   test.each(BUILTIN_PROFILES.map((p) => [p.name, p] as const))('%s without values files: the same values as profiles/%s.yaml', (_name, profile) => {
     // WHEN
     const body = (text: string) => text.split('\n').filter((line) => !line.startsWith('#')).join('\n');

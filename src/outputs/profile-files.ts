@@ -58,6 +58,11 @@ function withoutNulls(value: unknown): unknown {
   return result;
 }
 
+/**
+ * Every string value is double-quoted: Helm reads values files with YAML 1.1 rules, under which an
+ * unquoted `1_000`, `0x_1F` or `0O17` is a number, while js-yaml (YAML 1.2) writes them bare.
+ */
 function dumpValues(values: Record<string, unknown>): string {
-  return Object.keys(values).length === 0 ? '{}\n' : yaml.dump(values, { sortKeys: true, lineWidth: -1, noRefs: true });
+  if (Object.keys(values).length === 0) return '{}\n';
+  return yaml.dump(values, { sortKeys: true, lineWidth: -1, noRefs: true, forceQuotes: true, quotingType: '"' });
 }
