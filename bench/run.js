@@ -102,7 +102,7 @@ function main() {
 
   const baseline = measure('baseline: node -e "require(\'cdk8s\')"', node, ['-r', PROBE, '-e', "require('cdk8s')"]);
   const outdir = path.join(WORK, 'dist');
-  const entry = measure('full synth, all profiles + chart: node lib/cli.js', node, ['-r', PROBE, 'lib/cli.js', 'synth', '-o', outdir]);
+  const entry = measure('full synth, all profiles + chart: node lib/cli.js', node, ['-r', PROBE, 'lib/cli.js', 'synth', '-o', outdir, '--chart-out', path.join(WORK, 'chart'), '--profiles-out', path.join(WORK, 'profiles')]);
 
   // The cdk8s CLI runs the app from cdk8s.yaml in its working folder: give it a copy of the project
   // shape (cdk8s.yaml + profiles/) that points at this checkout's compiled generator.
@@ -119,7 +119,8 @@ function main() {
     return { count, ...measure(`scaling: ${String(count).padStart(3)} ingress gateways (profile default)`, node, ['-r', PROBE, 'lib/cli.js', 'synth', '-p', 'default', '-f', values, '-o', path.join(WORK, `scale-${count}`)]) };
   });
 
-  const sizes = fs.readdirSync(outdir).sort().map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
+  // Profile folders only: the manifests folder also holds its .istio-pack marker and helm-values/.
+  const sizes = fs.readdirSync(outdir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'helm-values').map((entry) => entry.name).sort().map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
   const chartRenders = chartRenderFigures();
   const elapsed = (Date.now() - began) / 1000;
 

@@ -1,18 +1,43 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { SynthOptions, synthesize } from './outputs/synth';
+import { IncompleteRollbackError } from './outputs/atomic-write';
+import { INPUT_LIMITS } from './outputs/inputs';
+import { HELM_VALUES_FOLDER, SynthOptions, synthesize } from './outputs/synth';
+import { ISTIO_VERSION } from './values/model';
+
+const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 
 const USAGE = `Usage: istio-pack [synth] [options]
 
-Synthesises dist/<profile>/ (manifests + kustomization.yaml) and profiles/<built-in>.yaml.
+Renders Istio ${ISTIO_VERSION} manifests, a Helm chart and Helm values files from profiles and values files.
 
-Options:
-  -p, --profile NAME   synthesise only this profile (repeatable; comma lists allowed)
-  -f, --values FILE    user values file applied to every profile (repeatable, later wins)
-      --crds FILE      emit the CRDs of this file (e.g. Istio's crd-all.gen.yaml) instead of generated ones
-  -o, --out DIR        output folder (default: dist)
-  -h, --help           show this help
+What is written
+  With no -o/--chart-out/--profiles-out, below the current folder (the project root):
+    dist/<profile>/              manifests + kustomization.yaml of each synthesised profile
+    dist/helm-values/<profile>.yaml
+                                 the one values file that makes the chart render dist/<profile>/
+    charts/istio/                the Helm chart
+    profiles/<built-in>.yaml     built-in profiles as Helm values overlays
+  With any of them, only the folders given are written:
+  -o, --out DIR          manifests and helm-values/ go to DIR
+      --chart-out DIR    the Helm chart goes to DIR
+      --profiles-out DIR the built-in profiles' values files go to DIR
+  Without -p, every profile folder is replaced and stale ones removed; with -p only those are.
+
+Options
+  -p, --profile NAME     synthesise only this profile (repeatable; comma lists allowed; duplicates ignored)
+  -f, --values FILE      values file applied to every profile (repeatable, later wins; null = default)
+      --crds FILE        use the CRDs of this file (e.g. Istio's crd-all.gen.yaml) in dist/ and the chart
+  -h, --help             show this help
+
+Safety
+  istio-pack writes only into a new or empty folder, or one holding its .istio-pack marker, and there
+  replaces or removes only the entries the marker lists. It refuses the working directory, the
+  project root, the home directory, the filesystem root and any folder containing the working
+  directory or the project root.
+  Input files are limited to ${mib(INPUT_LIMITS.valuesFileBytes)} (values, profiles) and ${mib(INPUT_LIMITS.crdFileBytes)} (--crds); YAML aliases may expand
+  to at most ${INPUT_LIMITS.expandedNodes.toLocaleString('en-US')} nodes. A failed or refused run changes nothing on disk.
 
 Environment (same meaning, used by "npx cdk8s synth"):
   ISTIO_PACK_PROFILES=demo,minimal   ISTIO_PACK_VALUES=a.yaml,b.yaml   ISTIO_PACK_CRDS=crds.yaml
@@ -25,6 +50,8 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const valuesFiles: string[] = list(env.ISTIO_PACK_VALUES);
   let crdFile = env.ISTIO_PACK_CRDS || undefined;
   let outdir: string | undefined;
+  let chartOut: string | undefined;
+  let profilesOut: string | undefined;
   const args = [...argv];
   if (args[0] === 'synth') args.shift();
   while (args.length > 0) {
@@ -39,11 +66,15 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       case '-f': case '--values': valuesFiles.push(value()); break;
       case '--crds': crdFile = value(); break;
       case '-o': case '--out': outdir = value(); break;
+      case '--chart-out': chartOut = value(); break;
+      case '--profiles-out': profilesOut = value(); break;
       case '-h': case '--help': return 'help';
       default: throw new Error(`unknown argument ${JSON.stringify(flag)}\n\n${USAGE}`);
     }
   }
-  return { profiles: profiles.length > 0 ? profiles : undefined, valuesFiles, crdFile, outdir };
+  // The same profile twice (e.g. in ISTIO_PACK_PROFILES and -p) is synthesised once.
+  const unique = [...new Set(profiles)];
+  return { profiles: unique.length > 0 ? unique : undefined, valuesFiles, crdFile, outdir, chartOut, profilesOut };
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -55,12 +86,25 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
       return 0;
     }
     const result = synthesize(options);
-    const lines = result.profiles.map((profile) => `  ${path.relative(process.cwd(), path.join(result.outdir, profile.name)) || '.'}/ (${profile.files.size - 1} files)`);
+    const where = (folder: string) => path.relative(process.cwd(), folder) || '.';
+    const lines: string[] = [];
+    if (result.outdir) {
+      for (const profile of result.profiles) lines.push(`  ${where(path.join(result.outdir, profile.name))}/ (${profile.files.size - 1} files)`);
+      lines.push(`  ${where(path.join(result.outdir, HELM_VALUES_FOLDER))}/ (${result.profiles.map((profile) => `${profile.name}.yaml`).join(', ')})`);
+    }
+    if (result.chartDir) lines.push(`  ${where(result.chartDir)}/ (Helm chart)`);
+    if (result.profilesDir) lines.push(`  ${where(result.profilesDir)}/ (built-in profiles' values files)`);
     process.stdout.write(`istio-pack: synthesised ${result.profiles.length} profile(s)\n${lines.join('\n')}\n`);
-    reportToCdk8sCli(env, result.profiles.map((profile) => profile.name), result.outdir);
+    try {
+      reportToCdk8sCli(env, result.profiles.map((profile) => profile.name), result.outdir ? where(result.outdir) : 'no manifests folder');
+    } catch (error) {
+      // The output is complete; only cdk8s-cli's scratch report is missing.
+      process.stderr.write(`istio-pack: warning: cannot write the report for cdk8s-cli: ${(error as Error).message}\n`);
+    }
     return 0;
   } catch (error) {
-    process.stderr.write(`istio-pack: ${(error as Error).message}\nNothing was written.\n`);
+    const outcome = error instanceof IncompleteRollbackError ? 'Some output could not be restored: see above.' : 'Nothing was written.';
+    process.stderr.write(`istio-pack: ${(error as Error).message}\n${outcome}\n`);
     return 1;
   }
 }

@@ -4,70 +4,198 @@ import * as path from 'path';
 /** Files to write: path relative to the target folder → content. */
 export type FileTree = ReadonlyMap<string, string>;
 
-/** Options of {@link replaceFolderAtomically}. */
-export interface ReplaceOptions {
-  /**
-   * Sub-folders of the target to replace. Other sub-folders are kept.
-   * @default - the whole target folder is replaced
-   */
-  readonly only?: readonly string[];
+/** Prefix of the staging folders a transaction creates beside its targets (removed when it ends). */
+export const STAGING_PREFIX = '.istio-pack-staging-';
+
+/** A transaction failed and could not put every old file back; the message says where they are. */
+export class IncompleteRollbackError extends Error {}
+
+/** One change: a folder or a file put in place of `target`, or `target` removed (content undefined). */
+interface Change {
+  readonly target: string;
+  readonly content: FileTree | string | undefined;
+}
+
+/** A change while it is carried out: where its new and old content are parked. */
+interface Step {
+  readonly change: Change;
+  readonly staging: string;
+  readonly next: string;
+  readonly backup: string;
+  movedOld: boolean;
+  placedNew: boolean;
 }
 
 /**
- * Writes `files` into `target` so that readers see either the old or the new content, never a mix,
- * and a failure leaves the old content in place: everything is written into a staging folder beside
- * the target first, then swapped in with renames.
+ * A set of file-system changes applied all together or not at all. `commit()` first writes every new
+ * file and folder into staging folders beside the targets (a failure here touches no target), then
+ * swaps each target with renames, keeping the old content until the end; if any swap fails, the swaps
+ * already done are undone in reverse order. Staging folders are removed in every case, except one whose
+ * old content could not be moved back (the error then says where it is).
  */
-export function replaceFolderAtomically(target: string, files: FileTree, options: ReplaceOptions = {}): void {
-  const parent = path.dirname(path.resolve(target));
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, '.dist-staging-'));
-  try {
-    const fresh = path.join(staging, 'new');
-    writeTree(fresh, files);
-    if (options.only === undefined) {
-      swap(path.resolve(target), fresh, path.join(staging, 'old'));
-    } else {
-      fs.mkdirSync(target, { recursive: true });
-      options.only.forEach((folder, index) => {
-        swap(path.join(target, folder), path.join(fresh, folder), path.join(staging, `old-${index}`));
-      });
+export class OutputTransaction {
+  private readonly changes: Change[] = [];
+
+  /** Puts a folder holding exactly `files` in place of `target`. */
+  public putFolder(target: string, files: FileTree): this {
+    return this.add(target, files);
+  }
+
+  /** Puts a file with `content` in place of `target`. */
+  public putFile(target: string, content: string): this {
+    return this.add(target, content);
+  }
+
+  /** Removes `target` (a file or a folder). */
+  public remove(target: string): this {
+    return this.add(target, undefined);
+  }
+
+  /** The targets of this transaction, in order. */
+  public get targets(): string[] {
+    return this.changes.map((change) => change.target);
+  }
+
+  /** Applies every change, or none. @throws the first error, after undoing what was done. */
+  public commit(): void {
+    const createdFolders: string[] = [];
+    const steps: Step[] = [];
+    try {
+      for (const change of this.changes) {
+        const step = prepare(change, createdFolders);
+        steps.push(step);
+        stage(step);
+      }
+      for (const step of steps) swap(step);
+    } catch (error) {
+      const stranded = rollback(steps);
+      cleanUp(steps.filter((step) => !stranded.includes(step)));
+      removeCreatedFolders(createdFolders);
+      if (stranded.length > 0) {
+        const where = stranded.map((step) => `${step.change.target} is kept in ${step.backup}`).join('; ');
+        throw new IncompleteRollbackError(`${(error as Error).message}; undoing the changes failed too: ${where}`);
+      }
+      throw error;
     }
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    cleanUp(steps);
+  }
+
+  private add(target: string, content: FileTree | string | undefined): this {
+    const resolved = path.resolve(target);
+    if (this.changes.some((change) => change.target === resolved)) throw new Error(`${resolved}: changed twice in one transaction`);
+    this.changes.push({ target: resolved, content });
+    return this;
   }
 }
 
-/** Writes one file atomically (temporary file + rename). */
+/**
+ * Writes `files` into `target` so that a failure leaves the old content in place: everything is
+ * written beside the target first, then swapped in with renames.
+ */
+export function replaceFolderAtomically(target: string, files: FileTree): void {
+  new OutputTransaction().putFolder(target, files).commit();
+}
+
+/** Writes one file atomically (staged file + rename). */
 export function writeFileAtomically(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, content);
-  fs.renameSync(temporary, file);
+  new OutputTransaction().putFile(file, content).commit();
+}
+
+/** Creates the staging folder of a change, beside its target (same file system, so renames work). */
+function prepare(change: Change, createdFolders: string[]): Step {
+  const parent = path.dirname(change.target);
+  makeFolders(parent, createdFolders);
+  const staging = fs.mkdtempSync(path.join(parent, STAGING_PREFIX));
+  return { change, staging, next: path.join(staging, 'new'), backup: path.join(staging, 'old'), movedOld: false, placedNew: false };
+}
+
+/** Writes the new content of a change into its staging folder. */
+function stage(step: Step): void {
+  const content = step.change.content;
+  if (typeof content === 'string') {
+    fs.writeFileSync(step.next, content);
+  } else if (content !== undefined) {
+    writeTree(step.next, content);
+  }
+}
+
+/** Moves the old content aside (kept until the end), then the new content into place. */
+function swap(step: Step): void {
+  if (exists(step.change.target)) {
+    fs.renameSync(step.change.target, step.backup);
+    step.movedOld = true;
+  }
+  if (step.change.content !== undefined) {
+    fs.renameSync(step.next, step.change.target);
+    step.placedNew = true;
+  }
+}
+
+/** Undoes swaps in reverse order; returns the steps whose old content could not be put back. */
+function rollback(steps: readonly Step[]): Step[] {
+  const stranded: Step[] = [];
+  for (const step of [...steps].reverse()) {
+    try {
+      if (step.placedNew) {
+        fs.renameSync(step.change.target, step.next);
+        step.placedNew = false;
+      }
+      if (step.movedOld) {
+        fs.renameSync(step.backup, step.change.target);
+        step.movedOld = false;
+      }
+    } catch {
+      stranded.push(step);
+    }
+  }
+  return stranded;
+}
+
+function cleanUp(steps: readonly Step[]): void {
+  for (const step of steps) fs.rmSync(step.staging, { recursive: true, force: true });
+}
+
+/** Creates `folder` and its missing parents, recording each one created (outermost first). */
+function makeFolders(folder: string, createdFolders: string[]): void {
+  const missing: string[] = [];
+  for (let current = folder; !exists(current); current = path.dirname(current)) missing.unshift(current);
+  for (const created of missing) {
+    fs.mkdirSync(created);
+    createdFolders.push(created);
+  }
+}
+
+/** Removes the folders a failed transaction created, innermost first (they are empty again by then). */
+function removeCreatedFolders(createdFolders: readonly string[]): void {
+  for (const folder of [...createdFolders].reverse()) {
+    try {
+      fs.rmdirSync(folder);
+    } catch {
+      // Not empty: something else wrote there meanwhile; leave it.
+    }
+  }
+}
+
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function writeTree(root: string, files: FileTree): void {
-  const created = new Set<string>();
+  fs.mkdirSync(root);
+  const created = new Set<string>([root]);
   for (const [relative, content] of files) {
     const file = path.join(root, relative);
+    if (!file.startsWith(root + path.sep)) throw new Error(`${relative}: output paths must stay inside their folder`);
     const folder = path.dirname(file);
     if (!created.has(folder)) {
       fs.mkdirSync(folder, { recursive: true });
       created.add(folder);
     }
     fs.writeFileSync(file, content);
-  }
-  if (created.size === 0) fs.mkdirSync(root, { recursive: true });
-}
-
-/** Moves `current` aside to `backup`, moves `next` into place; restores `current` if that fails. */
-function swap(current: string, next: string, backup: string): void {
-  const hadCurrent = fs.existsSync(current);
-  if (hadCurrent) fs.renameSync(current, backup);
-  try {
-    if (fs.existsSync(next)) fs.renameSync(next, current);
-  } catch (error) {
-    if (hadCurrent) fs.renameSync(backup, current);
-    throw error;
   }
 }

@@ -2,34 +2,102 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { builtinProfile } from '../profiles/builtin-profiles';
-import { UserProfile, UserProfileSource, linkUserProfiles } from '../profiles/user-profile';
+import { UserProfile, UserProfileSource, checkUserProfileName, linkUserProfiles } from '../profiles/user-profile';
 import { ValuesLayer } from '../values/resolve';
 import { isPlainMap } from '../values/schema';
 
-/** Parses a file's YAML with `parse`, naming the file in any read or syntax error. */
-function parseYamlFile<T>(file: string, parse: (text: string) => T): T {
+/**
+ * Limits on every YAML file istio-pack reads (values files, profile files, --crds files). Real inputs
+ * stay far below them; they exist so that a hostile or broken file fails fast instead of exhausting
+ * memory, as Helm refuses such files with "excessive aliasing".
+ */
+export const INPUT_LIMITS = {
+  /** Largest values or profile file, in bytes (real ones are a few KiB). */
+  valuesFileBytes: 1024 * 1024,
+  /** Largest --crds file, in bytes (Istio's crd-all.gen.yaml is well under 2 MiB). */
+  crdFileBytes: 16 * 1024 * 1024,
+  /**
+   * Most YAML nodes (maps, lists and scalars) the loaded documents may hold when every alias is
+   * followed as a copy. A 16 MiB file without aliases has far fewer; a "billion laughs" file has 10^9.
+   */
+  expandedNodes: 2_000_000,
+} as const;
+
+/** What a YAML input is, for its limits and messages. */
+export type InputKind = 'values' | 'profile' | 'crds';
+
+/**
+ * The one function that reads YAML input: checks the size cap, parses all documents and refuses
+ * alias bombs. Errors name the file. Returns the non-empty documents.
+ */
+export function readYamlDocuments(file: string, kind: InputKind): unknown[] {
+  const cap = kind === 'crds' ? INPUT_LIMITS.crdFileBytes : INPUT_LIMITS.valuesFileBytes;
+  const cannotRead = (error: unknown) => new Error(`${file}: cannot read: ${(error as Error).message}`);
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch (error) {
+    throw cannotRead(error);
+  }
+  // Checked before reading, so a huge file is never loaded into memory.
+  if (size > cap) throw new Error(`${file}: too large for a ${kind} file: ${size} bytes, the limit is ${cap} bytes`);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`${file}: cannot read: ${(error as Error).message}`);
+    throw cannotRead(error);
   }
+  let documents: unknown[];
   try {
-    return parse(text);
+    documents = yaml.loadAll(text);
   } catch (error) {
     throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
   }
+  const nodes = countExpandedNodes(documents, INPUT_LIMITS.expandedNodes);
+  if (nodes > INPUT_LIMITS.expandedNodes) {
+    throw new Error(`${file}: excessive aliasing: its YAML aliases expand to more than ${INPUT_LIMITS.expandedNodes} nodes`);
+  }
+  return documents.filter((document) => document !== null && document !== undefined);
+}
+
+/**
+ * Counts the nodes of `value` as a reader that copies every alias would see them. js-yaml returns the
+ * same object for each alias of an anchor, so a node reached twice is counted twice. Sizes are
+ * remembered per object, which keeps the cost at the number of distinct nodes (a bomb's handful of
+ * anchors), and a node stops adding children once it passes `budget`. A cycle counts as endless.
+ */
+export function countExpandedNodes(value: unknown, budget: number): number {
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  const size = (node: unknown): number => {
+    if (node === null || typeof node !== 'object') return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) return Infinity;
+    open.add(node);
+    let total = 1;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      total += size(child);
+      if (total > budget) break;
+    }
+    open.delete(node);
+    sizes.set(node, total);
+    return total;
+  };
+  return size(value);
 }
 
 /** Reads a single-document YAML file (an empty file reads as an empty map). */
-export function readYamlFile(file: string): unknown {
-  return parseYamlFile(file, (text) => yaml.load(text) ?? {});
+export function readYamlFile(file: string, kind: Exclude<InputKind, 'crds'>): unknown {
+  const documents = readYamlDocuments(file, kind);
+  if (documents.length > 1) throw new Error(`${file}: must hold one YAML document, got ${documents.length}`);
+  return documents[0] ?? {};
 }
 
 /** Reads user values files (`-f`-style), in precedence order. */
 export function readValuesFiles(files: readonly string[]): ValuesLayer[] {
   return files.map((file) => {
-    const values = readYamlFile(file);
+    const values = readYamlFile(file, 'values');
     if (!isPlainMap(values)) throw new Error(`${file}: a values file must be a map of settings, got ${JSON.stringify(values)}`);
     return { source: file, values };
   });
@@ -37,7 +105,7 @@ export function readValuesFiles(files: readonly string[]): ValuesLayer[] {
 
 /** Reads a multi-document CRD file (e.g. Istio's crd-all.gen.yaml). */
 export function readCrdFile(file: string): Array<Record<string, any>> {
-  return parseYamlFile(file, (text) => (yaml.loadAll(text) as Array<Record<string, any>>).filter((doc) => doc !== null && doc !== undefined));
+  return readYamlDocuments(file, 'crds') as Array<Record<string, any>>;
 }
 
 /**
@@ -51,10 +119,9 @@ export function readUserProfiles(folder: string): UserProfile[] {
     .sort()
     .map((file) => {
       const name = file.slice(0, -'.yaml'.length);
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
-        throw new Error(`${path.join(folder, file)}: profile file names must be DNS-1123 labels (they become dist/<name>), got ${JSON.stringify(name)}`);
-      }
-      return { name, file: path.join(folder, file), document: readYamlFile(path.join(folder, file)) };
+      const full = path.join(folder, file);
+      checkUserProfileName(name, full);
+      return { name, file: full, document: readYamlFile(full, 'profile') };
     });
   return linkUserProfiles(sources, builtinProfile);
 }

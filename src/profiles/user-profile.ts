@@ -6,6 +6,26 @@ import { Profile } from './profile';
 export const EXTENDS_KEY = 'extends';
 
 /**
+ * Names no profile may take: they are (or will be) other outputs beside the profile folders in dist/
+ * (`helm-values/` holds each profile's Helm values file).
+ */
+export const RESERVED_PROFILE_NAMES: readonly string[] = ['helm-values', 'gitops', 'clusters', 'console'];
+
+/**
+ * Checks the name of a user profile file (`profiles/<name>.yaml`): a DNS-1123 label (it becomes
+ * `dist/<name>/`) that is not reserved.
+ * @throws Error naming the file.
+ */
+export function checkUserProfileName(name: string, file: string): void {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
+    throw new Error(`${file}: profile file names must be DNS-1123 labels (they become dist/<name>), got ${JSON.stringify(name)}`);
+  }
+  if (RESERVED_PROFILE_NAMES.includes(name)) {
+    throw new Error(`${file}: profile name ${JSON.stringify(name)} is reserved for istio-pack's own outputs (${RESERVED_PROFILE_NAMES.join(', ')}); rename the file`);
+  }
+}
+
+/**
  * A profile written by a user as `profiles/<name>.yaml`: a values overlay with an `extends:` key
  * naming the built-in or user profile it builds on (default: `default`).
  */
@@ -20,7 +40,8 @@ export class UserProfile extends Profile {
     public readonly overlay: ValuesOverlay,
   ) {
     super();
-    this.description = `User profile from ${file}, extending ${parent.name}.`;
+    // Relative on purpose: the description is written into dist/, which must not depend on the checkout path.
+    this.description = `User profile profiles/${name}.yaml, extending ${parent.name}.`;
   }
 
   protected sourceName(): string {
