@@ -59,6 +59,25 @@ describe(`the chart renders what cdk8s synth writes (renderer: ${ChartRenderer.g
     expectSameObjects(chart.documents, synthObjects(index));
   });
 
+  // Both failure policies reach every validating webhook, revisioned or not (the random cases draw them too).
+  const policies = profiles.flatMap(([name, index]) => (['Ignore', 'Fail'] as const).map((policy) => [name, index, policy] as const));
+  test.each(policies)('profile %s, base.validationFailurePolicy %s with a revision', (name, index, policy) => {
+    // GIVEN
+    const values = { base: { validationFailurePolicy: policy }, global: { revision: 'canary' } };
+    const valuesFile = path.join(workdir, `values-policy-${name}-${policy}.yaml`);
+    fs.writeFileSync(valuesFile, yaml.dump(values));
+
+    // WHEN
+    const chart = ChartRenderer.get().render(chartDir, [path.join(workdir, `${name}.yaml`), valuesFile]);
+
+    // THEN
+    if (!chart.ok) throw new Error(chart.error);
+    const webhooks = chart.documents.filter((doc) => doc.kind === 'ValidatingWebhookConfiguration').flatMap((doc) => doc.webhooks);
+    expect(webhooks.map((webhook: any) => webhook.failurePolicy)).toEqual(webhooks.map(() => policy));
+    expect(webhooks.length).toBe(name === 'empty' ? 0 : name === 'remote' ? 1 : 2);
+    expectSameObjects(chart.documents, synthObjects(index, values));
+  });
+
   const cases = profiles.flatMap(([name, index]) =>
     Array.from({ length: CASES_PER_PROFILE }, (_, n) => [name, index, 1000 * (index + 1) + n] as const));
 

@@ -70,6 +70,8 @@ export class IstioBase extends Construct {
         failurePolicy: values.base.validationFailurePolicy,
         sideEffects: 'None',
         admissionReviewVersions: ['v1'],
+        // As the validator istioctl installs: config labelled for a revision is left to that revision's validator.
+        objectSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'DoesNotExist' }] },
       }],
     });
   }
