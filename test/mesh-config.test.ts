@@ -109,4 +109,21 @@ describe('meshConfig', () => {
     expect(mesh.extensionProviders).toEqual([own]);
     expect(mesh.defaultProviders).toEqual({ metrics: ['prometheus'] });
   });
+
+  test('extension providers must be maps with unique names (chart: values.schema.json and validate.yaml say the same)', () => {
+    // GIVEN
+    const providers = [{ name: 'a', zipkin: { service: 'z', port: 9411 } }, { name: 'a', zipkin: { service: 'y', port: 9411 } }, 'oops'];
+
+    // WHEN
+    let message = '';
+    try {
+      valuesWith({ mesh: { extensionProviders: providers } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    // THEN
+    expect(message).toContain('mesh.extensionProviders[2]: must be a map, got a string "oops"');
+    expect(message).toContain('mesh.extensionProviders[1].name: must be unique, "a" is already used by mesh.extensionProviders[0]');
+  });
 });

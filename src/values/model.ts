@@ -167,9 +167,9 @@ export const VALUES_MODEL = s.object({
       description: 'Kubernetes Ingress handling: STRICT = only class istio, DEFAULT = also Ingresses without class, OFF = ignore Ingress.', default: 'STRICT',
     }),
     ingressService: s.string({ description: 'Service whose address is published on Kubernetes Ingresses.', default: 'istio-ingressgateway', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a Service name' }),
-    extensionProviders: s.freeList<ReadonlyArray<Readonly<Record<string, unknown>>>>({
+    extensionProviders: s.list(s.freeMap({ description: 'A MeshConfig extension provider: name plus one provider block (opentelemetry, zipkin, envoyOtelAls, envoyExtAuthzGrpc, ...).', default: {} }), {
       description: 'MeshConfig extensionProviders that Telemetry and AuthorizationPolicy resources name (e.g. demo\'s otel, skywalking, otel-tracing, jaeger); the tracing.* provider is appended.',
-      default: [],
+      uniqueBy: ['name'],
     }),
     extraConfig: s.freeMap({ description: 'More MeshConfig fields, merged over the generated mesh config (istio.io MeshConfig reference).', default: {} }),
   }, { description: 'Mesh-wide configuration (ConfigMap istio).' }),
