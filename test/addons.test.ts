@@ -121,7 +121,7 @@ describe('the observability stack is wired together', () => {
 
   test.each(['zipkin', 'opentelemetry'])('the mesh tracing endpoint (%s) is a port of a Jaeger Service this output creates', (provider) => {
     // GIVEN
-    const rendered = renderProfile(new DemoProfile(), { userValues: [{ source: 'test', values: { tracing: { provider } } }] });
+    const rendered = renderProfile(new DemoProfile(), { userValues: [{ source: 'test', values: { tracing: { enabled: true, provider } } }] });
     const objects = objectsOf(rendered.files);
 
     // WHEN

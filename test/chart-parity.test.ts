@@ -117,6 +117,21 @@ describe(`the chart renders exactly what cdk8s synth writes (${HELMS.map((helm) 
 
   const corpus = CORPUS_PROFILES.flatMap((profile) => VALID_VALUES.map(([title, values]) => [profile, title, values] as const));
 
+  // Both failure policies reach every validating webhook, revisioned or not (the random cases draw them too).
+  const policies = profiles.flatMap((name) => (['Ignore', 'Fail'] as const).map((policy) => [name, policy] as const));
+  test.each(policies)('profile %s, base.validationFailurePolicy %s with a revision', async (name, policy) => {
+    // GIVEN
+    const values = { base: { validationFailurePolicy: policy }, global: { revision: 'canary' } };
+    const valuesFile = writeValuesFile(`values-policy-${name}-${policy}`, values);
+
+    // WHEN
+    const charts = await renderWithEveryHelm([path.join(workdir, `${name}.yaml`), valuesFile], `${policy}: `);
+
+    // THEN
+    const synth = synthObjects(name, values);
+    for (const chart of charts) expectSameObjects(chart, synth);
+  });
+
   test.each(corpus)('profile %s, %s', async (profile, title, values) => {
     // GIVEN
     const valuesFile = writeValuesFile(`corpus-${profile}-${title.replace(/[^a-z0-9]+/gi, '-')}`, values);

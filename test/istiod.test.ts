@@ -55,6 +55,40 @@ describe('Istiod', () => {
     expect(env).toMatchObject({ PILOT_TRACE_SAMPLING: '12.5', CLUSTER_ID: 'east', PILOT_ENABLE_ALPHA_GATEWAY_API: 'true', REVISION: 'default', PILOT_CERT_PROVIDER: 'istiod' });
   });
 
+  test('env names are upstream\'s, with no GOMEMLIMIT: istiod\'s automemlimit sets it to 90% of the memory limit', () => {
+    // GIVEN upstream facts: istio-discovery 1.30.3 templates/deployment.yaml renders these env entries for
+    // the default values (traceSampling 1.0 set, taint/externalIstiod/trustBundleName/crl off), and
+    // pilot/cmd/pilot-discovery/main.go imports automemlimit (GOMEMLIMIT = 90% of the cgroup limit
+    // unless GOMEMLIMIT is already set)
+    const upstream = ['REVISION', 'PILOT_CERT_PROVIDER', 'POD_NAME', 'POD_NAMESPACE', 'SERVICE_ACCOUNT', 'KUBECONFIG', 'CA_TRUSTED_NODE_ACCOUNTS',
+      'PILOT_TRACE_SAMPLING', 'PILOT_ENABLE_ANALYSIS', 'CLUSTER_ID', 'GOMAXPROCS', 'PLATFORM'];
+
+    // WHEN
+    const container = only(istiodObjects({ istiod: { resources: { limits: { memory: '4Gi' } } } }), 'Deployment').spec.template.spec.containers[0];
+
+    // THEN
+    expect(container.env.map((e: any) => e.name)).toEqual(upstream);
+  });
+
+  test('security contexts: no fixed UID/GID/fsGroup at pod level (OpenShift restricted-v2 assigns them); upstream\'s container settings', () => {
+    // GIVEN upstream facts: istio-discovery 1.30.3 deployment.yaml sets no pod securityContext and, on the
+    // discovery container, allowPrivilegeEscalation false, readOnlyRootFilesystem, runAsNonRoot and
+    // capabilities drop ALL; the pilot image runs as USER 1337:1337 (pilot/docker/Dockerfile.pilot)
+
+    // WHEN
+    const pod = only(istiodObjects(), 'Deployment').spec.template.spec;
+
+    // THEN seccomp RuntimeDefault and privileged false are istio-pack's additions, both accepted by restricted-v2
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
+  });
+
   test('without autoscaling, replicas are fixed and a PDB protects two or more', () => {
     // WHEN
     const objects = istiodObjects({ istiod: { autoscale: { enabled: false }, replicaCount: 3 } });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { ISTIO_CRDS, IstioCrdFacts } from './crd-catalog';
+import { CRD_SCHEMA_SOURCE, CRD_SPEC_REQUIRED, CRD_SPEC_SCHEMAS, CRD_SPEC_SCHEMA_OF } from './crd-schemas.gen';
 import { IstioReaderRbac } from './istiod-rbac';
 import { commonLabels, istiodName, revisionLabel } from './labels';
 
@@ -16,7 +17,7 @@ export interface IstioBaseProps {
   /**
    * CRDs to emit instead of the generated structural ones, e.g. the `crd-all.gen.yaml` of the Istio
    * release in use (already parsed). Every document must be an Istio CustomResourceDefinition.
-   * @default - the 15 Istio 1.30 CRDs with structural schemas that preserve unknown fields
+   * @default - the 15 Istio 1.30 CRDs with structural schemas of the Istio APIs (crd-schemas.gen.ts)
    */
   readonly crdDocuments?: ReadonlyArray<Record<string, any>>;
 }
@@ -70,23 +71,42 @@ export class IstioBase extends Construct {
         failurePolicy: values.base.validationFailurePolicy,
         sideEffects: 'None',
         admissionReviewVersions: ['v1'],
+        // As the validator istioctl installs: config labelled for a revision is left to that revision's validator.
+        objectSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'DoesNotExist' }] },
       }],
     });
   }
 }
 
-/** A CRD with a structural schema whose spec and status are kept as written (istiod validates contents). */
-export function structuralCrd(crd: IstioCrdFacts, labels: Record<string, string>): Record<string, unknown> {
-  const schema = {
+/** Schema of a CRD version's spec when the schema source has none (a kind newer than the source). */
+const FREE_FORM_SPEC = { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true };
+
+/**
+ * The OpenAPI schema of one CRD version: `spec` typed from the generated Istio API schemas
+ * (crd-schemas.gen.ts, `npm run crd-schemas`), so the API server refuses wrong types, unknown enum
+ * values and missing required fields; `status` is kept as written, as upstream does.
+ */
+export function crdVersionSchema(crd: IstioCrdFacts, version: string): Record<string, unknown> {
+  const name = `${crd.plural}.${crd.group}`;
+  const key = CRD_SPEC_SCHEMA_OF[`${name}/${version}`];
+  const typed = key !== undefined;
+  return {
     openAPIV3Schema: {
       type: 'object',
-      description: `${crd.kind} of ${crd.group}; contents are validated by istiod's validating webhook.`,
+      description: typed
+        ? `${crd.kind} of ${crd.group} (spec schema: ${CRD_SCHEMA_SOURCE.package} ${CRD_SCHEMA_SOURCE.version}, Istio ${CRD_SCHEMA_SOURCE.istio} APIs); istiod's validating webhook checks the rest.`
+        : `${crd.kind} of ${crd.group}; contents are validated by istiod's validating webhook.`,
       properties: {
-        spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-        status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        spec: typed ? CRD_SPEC_SCHEMAS[key] : FREE_FORM_SPEC,
+        status: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true },
       },
+      ...(typed && CRD_SPEC_REQUIRED.includes(name) ? { required: ['spec'] } : {}),
     },
   };
+}
+
+/** A CRD with the structural schemas of {@link crdVersionSchema}. */
+export function structuralCrd(crd: IstioCrdFacts, labels: Record<string, string>): Record<string, unknown> {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -112,7 +132,7 @@ export function structuralCrd(crd: IstioCrdFacts, labels: Record<string, string>
         storage: version.storage,
         ...(version.deprecated ? { deprecated: true, deprecationWarning: version.deprecationWarning } : {}),
         ...(version.printerColumns.length > 0 ? { additionalPrinterColumns: version.printerColumns } : {}),
-        schema,
+        schema: crdVersionSchema(crd, version.name),
         ...(version.statusSubresource ? { subresources: { status: {} } } : {}),
       })),
     },

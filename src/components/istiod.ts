@@ -107,7 +107,9 @@ export class Istiod extends Construct {
           },
           spec: {
             serviceAccountName: name,
-            securityContext: restrictedPodSecurity(ISTIO_UID),
+            // No fixed UID/GID/fsGroup, as upstream: the image's user (1337) applies, and platforms that
+            // assign UID ranges (OpenShift restricted-v2) can admit the pod.
+            securityContext: restrictedPodSecurity(),
             tolerations: b.flat<unknown>({ key: 'cni.istio.io/not-ready', operator: 'Exists' }, b.each(istiod.tolerations, (toleration) => toleration)),
             nodeSelector: b.optional(b.isSet(istiod.nodeSelector), istiod.nodeSelector),
             affinity: b.optional(b.isSet(istiod.affinity), istiod.affinity),
@@ -200,7 +202,10 @@ export class Istiod extends Construct {
   }
 }
 
-/** Environment of the discovery container, in upstream's order. */
+/**
+ * Environment of the discovery container, in upstream's order. No GOMEMLIMIT: as upstream, istiod's
+ * automemlimit sets it to 90% of the container's cgroup memory limit.
+ */
 function istiodEnv(b: Binder, values: IstioValues): Array<Record<string, unknown>> {
   const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
   const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'discovery', divisor: '1', resource } } });
@@ -217,7 +222,6 @@ function istiodEnv(b: Binder, values: IstioValues): Array<Record<string, unknown
     { name: 'PILOT_TRACE_SAMPLING', value: b.text(values.tracing.sampling) },
     { name: 'PILOT_ENABLE_ANALYSIS', value: 'false' },
     { name: 'CLUSTER_ID', value: values.global.clusterId },
-    { name: 'GOMEMLIMIT', ...limitRef('limits.memory') },
     { name: 'GOMAXPROCS', ...limitRef('limits.cpu') },
     { name: 'PLATFORM', value: '' },
   );

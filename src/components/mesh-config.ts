@@ -8,9 +8,10 @@ export const TRACING_PROVIDER = 'istio-pack-tracing';
 /**
  * The MeshConfig istiod reads from ConfigMap `istio` (key `mesh`), built from values.
  *
- * Tracing goes through an extension provider made the default (`defaultProviders.tracing`), so it
- * works without any Telemetry resource; the sampling rate is istiod's PILOT_TRACE_SAMPLING, which
- * applies to providers without a Telemetry sampling override.
+ * `enableTracing` stays true as in upstream's mesh defaults. With `tracing.enabled` the endpoint becomes an
+ * extension provider made the default (`defaultProviders.tracing`), so it works without any Telemetry
+ * resource; the sampling rate is istiod's PILOT_TRACE_SAMPLING, which applies to providers without a
+ * Telemetry sampling override. `mesh.extensionProviders` come first, for Telemetry resources to name.
  */
 export function meshConfig(b: Binder, values: IstioValues): Record<string, unknown> {
   const { mesh, tracing, global } = values;
@@ -29,8 +30,12 @@ export function meshConfig(b: Binder, values: IstioValues): Record<string, unkno
     accessLogEncoding: b.optional(b.isSet(mesh.accessLogFile), mesh.accessLogEncoding),
     enableAutoMtls: mesh.enableAutoMtls,
     enablePrometheusMerge: mesh.enablePrometheusMerge,
-    enableTracing: tracing.enabled,
-    extensionProviders: b.optional(tracing.enabled, [tracingProvider(b, values)]),
+    // Upstream's mesh default: HTTP connection managers trace when no Telemetry resource says otherwise.
+    enableTracing: true,
+    extensionProviders: b.optional(b.or(b.isSet(mesh.extensionProviders), tracing.enabled), b.flat(
+      b.each(mesh.extensionProviders, (provider) => provider),
+      b.optional(tracing.enabled, tracingProvider(b, values)),
+    )),
     ingressClass: 'istio',
     ingressControllerMode: mesh.ingressControllerMode,
     ingressService: mesh.ingressService,

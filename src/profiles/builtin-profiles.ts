@@ -4,6 +4,17 @@ import { Profile } from './profile';
 /** Requests of the demo profile: small enough for a laptop cluster. */
 const DEMO_REQUESTS = { requests: { cpu: '10m', memory: '40Mi' } };
 
+/**
+ * The extension providers of upstream's demo profile (Istio 1.30.3 `manifests/helm-profiles/demo.yaml`),
+ * which istio.io's tasks name in Telemetry resources. Their addresses are upstream's, istio-system included.
+ */
+export const DEMO_EXTENSION_PROVIDERS: ReadonlyArray<Record<string, unknown>> = [
+  { name: 'otel', envoyOtelAls: { service: 'opentelemetry-collector.observability.svc.cluster.local', port: 4317 } },
+  { name: 'skywalking', skywalking: { service: 'tracing.istio-system.svc.cluster.local', port: 11800 } },
+  { name: 'otel-tracing', opentelemetry: { service: 'opentelemetry-collector.observability.svc.cluster.local', port: 4317 } },
+  { name: 'jaeger', opentelemetry: { service: 'jaeger-collector.istio-system.svc.cluster.local', port: 4317 } },
+];
+
 /** Upstream's `default`: base, istiod and one ingress gateway (the model's defaults). */
 export class DefaultProfile extends Profile {
   public readonly name = 'default';
@@ -13,17 +24,18 @@ export class DefaultProfile extends Profile {
 }
 
 /**
- * Upstream's `demo`: adds an egress gateway and the demo ingress ports, turns on access logs and
- * 100% trace sampling, and shrinks requests so the whole mesh fits a small cluster. The
- * observability addons are on, wired to each other (traces go to the Jaeger addon).
+ * Upstream's `demo`: adds an egress gateway and the demo ingress ports, turns on access logs, upstream's
+ * extension providers and 100% trace sampling (PILOT_TRACE_SAMPLING; as upstream, no default tracing
+ * provider: a Telemetry resource naming e.g. `jaeger` turns tracing on), and shrinks requests so the
+ * whole mesh fits a small cluster. The observability addons are on, wired to each other.
  */
 export class DemoProfile extends Profile {
   public readonly name = 'demo';
-  public readonly description = 'Showcase: ingress and egress gateways, observability addons, access logs, 100% tracing, tiny requests.';
+  public readonly description = 'Showcase: ingress and egress gateways, observability addons, access logs, upstream\'s extension providers, 100% trace sampling, tiny requests.';
   public readonly parent = new DefaultProfile();
   public readonly overlay: ValuesOverlay = {
-    mesh: { accessLogFile: '/dev/stdout' },
-    tracing: { enabled: true, sampling: 100 },
+    mesh: { accessLogFile: '/dev/stdout', extensionProviders: DEMO_EXTENSION_PROVIDERS },
+    tracing: { sampling: 100 },
     addons: { prometheus: { enabled: true }, grafana: { enabled: true }, jaeger: { enabled: true }, kiali: { enabled: true } },
     sidecarInjection: { proxy: { resources: DEMO_REQUESTS } },
     istiod: { autoscale: { enabled: false }, resources: { requests: { cpu: '10m', memory: '100Mi' } } },

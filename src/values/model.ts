@@ -190,6 +190,10 @@ export const VALUES_MODEL = s.object({
       description: 'Kubernetes Ingress handling: STRICT = only class istio, DEFAULT = also Ingresses without class, OFF = ignore Ingress.', default: 'STRICT',
     }),
     ingressService: s.string({ description: 'Service whose address is published on Kubernetes Ingresses.', default: 'istio-ingressgateway', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a Service name' }),
+    extensionProviders: s.list(s.freeMap({ description: 'A MeshConfig extension provider: name plus one provider block (opentelemetry, zipkin, envoyOtelAls, envoyExtAuthzGrpc, ...).', default: {} }), {
+      description: 'MeshConfig extensionProviders that Telemetry and AuthorizationPolicy resources name (e.g. demo\'s otel, skywalking, otel-tracing, jaeger); the tracing.* provider is appended.',
+      uniqueBy: ['name'],
+    }),
     extraConfig: s.freeMap({ description: 'More MeshConfig fields, merged over the generated mesh config (istio.io MeshConfig reference).', default: {} }),
   }, { description: 'Mesh-wide configuration (ConfigMap istio).' }),
 
@@ -238,7 +242,7 @@ export const VALUES_MODEL = s.object({
   }),
 
   tracing: s.object({
-    enabled: s.boolean({ description: 'Send traces from every proxy to the endpoint below.', default: false, form: { group: 'Tracing' } }),
+    enabled: s.boolean({ description: 'Make the endpoint below the mesh\'s default tracing provider, so every proxy sends traces to it without a Telemetry resource.', default: false, form: { group: 'Tracing' } }),
     provider: s.enumOf(['zipkin', 'opentelemetry'] as const, { description: 'Protocol of the endpoint: zipkin (HTTP) or opentelemetry (OTLP/gRPC).', default: 'zipkin', form: { group: 'Tracing' } }),
     endpoint: s.string({
       description: 'Collector address as host:port ("" = the Jaeger addon in istioNamespace: zipkin:9411 or jaeger-collector:4317 by provider).',

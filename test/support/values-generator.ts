@@ -1,7 +1,8 @@
 /**
  * Generates varied, valid values files for property-based tests from a seed (same seed, same values):
  * gateway lists of 0–3 items with varied ports, Service types and replica ranges, addon toggles,
- * IP ranges, tracing, injection settings, CNI/ambient and istiod scaling.
+ * IP ranges, tracing, injection settings, CNI/ambient, istiod scaling, the validation failure policy and
+ * extension providers.
  */
 
 /** A small deterministic PRNG (mulberry32). */
@@ -167,5 +168,11 @@ export function generateValues(seed: number): Record<string, unknown> {
   if (random.bool(0.2)) global.network = 'network-1';
   if (random.bool(0.1)) global.variant = 'distroless';
   values.global = global;
+  // Drawn last, so the values above stay what earlier seeds gave.
+  if (random.bool(0.5)) values.base = { validationFailurePolicy: random.pick(['Fail', 'Ignore']) };
+  if (random.bool(0.3)) {
+    const providers = [{ name: 'otel-tracing', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } }];
+    values.mesh = { ...(values.mesh as Record<string, unknown> | undefined), extensionProviders: random.bool() ? providers : [] };
+  }
   return values;
 }
