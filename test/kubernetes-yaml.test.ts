@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { isYaml11NonString, toKubernetesYaml } from '../src/values/kubernetes-yaml';
+import { fromKubernetesYamlStream, isYaml11NonString, toKubernetesYaml } from '../src/values/kubernetes-yaml';
 import { goDecode, goDecodeFiles } from './support/go-yaml';
 
 /** Every upper/lower-case spelling of a word (`yes`, `yeS`, ..., `YES`). */
@@ -154,5 +154,39 @@ describe('toKubernetesYaml', () => {
     expect(toKubernetesYaml({ b: 1, a: { d: 2, c: 3 } }, { sortKeys: true })).toBe('a:\n  c: 3\n  d: 2\nb: 1\n');
     expect(toKubernetesYaml({ b: 1, a: 2 })).toBe('b: 1\na: 2\n');
     expect(toKubernetesYaml({ list: ['1_000', 'x'] }, { flowLevel: 0 })).toBe("{list: ['1_000', x]}\n");
+  });
+});
+
+describe('fromKubernetesYamlStream (how values, profile and CRD files are read)', () => {
+  test('every plain scalar of the corpus reads as Go\'s sigs.k8s.io/yaml (Helm\'s values reader) reads it', () => {
+    // GIVEN every corpus string written bare as a value and as a list item, where YAML allows it bare
+    const plain = corpus().filter((text) => text !== '' && !/[\n\t:#\u2028]|^[-?:,[\]{}#&*!|>'"%@`\s]|\s$|^(---|\.\.\.)$|<</.test(text));
+    expect(plain.length).toBeGreaterThan(3000);
+    const documentOf = (item: string) => `value: ${item}\nlist: [${item}]\n`;
+
+    // WHEN
+    const ours = plain.map((item) => fromKubernetesYamlStream(documentOf(item))[0] as { value: unknown });
+    // Go cannot turn infinities and NaN into JSON (Helm refuses such files); istio-pack reads them as
+    // numbers and refuses them with the value's path (test/values-refused.test.ts).
+    const nonFinite = plain.filter((_item, index) => typeof ours[index].value === 'number' && !Number.isFinite(ours[index].value));
+    const finite = plain.filter((item) => !nonFinite.includes(item));
+    const go = goDecode(finite.map(documentOf).join('---\n'));
+
+    // THEN the same types and values, document by document
+    expect(nonFinite.sort()).toEqual(['+.INF', '+.Inf', '+.inf', '.INF', '.Inf', '.NAN', '.NaN', '.inf', '.nan'].sort());
+    const oursFinite = ours.filter((_value, index) => !nonFinite.includes(plain[index]));
+    const misread = finite.filter((_item, index) => canonical(oursFinite[index]) !== canonical(go[index]));
+    expect(misread).toEqual([]);
+  });
+
+  test('keys, merge keys and nulls read as Go reads them', () => {
+    // GIVEN
+    const text = 'base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nk: {yes: 1, 0o17: 2, off: 3}\nnothing: ~\nempty:\nt: 2001-12-14\n';
+
+    // WHEN / THEN
+    expect(canonical(fromKubernetesYamlStream(text)[0])).toBe(canonical(goDecode(text)[0]));
+    expect(fromKubernetesYamlStream(text)[0]).toEqual({
+      base: { x: 1, true: 2 }, m: { x: 1, true: 3 }, k: { true: 1, 15: 2, false: 3 }, nothing: null, empty: null, t: '2001-12-14',
+    });
   });
 });

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { renderChart } from '../src/outputs/chart';
+import { fromKubernetesYamlStream, toKubernetesYaml } from '../src/values/kubernetes-yaml';
 import { resolveValues, ValuesError } from '../src/values/resolve';
 import { BAD_VALUES } from './support/bad-values';
 import { HELMS } from './support/helm';
@@ -81,7 +81,7 @@ describe.each(HELMS.map((helm) => [helm.version, helm] as const))('Helm %s refus
     expect(generatorError?.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([expected]);
     const issue = generatorError!.issues[0];
     const valuesFile = path.join(workdir, `${title.replace(/[^a-z0-9]+/gi, '-')}.yaml`);
-    fs.writeFileSync(valuesFile, yaml.dump(overlay));
+    fs.writeFileSync(valuesFile, toKubernetesYaml(overlay));
 
     // WHEN
     const result = helm.template(chartDir, [valuesFile]);
@@ -125,7 +125,7 @@ describe('values Helm cannot read with a path', () => {
   test.each([['.nan'], ['.inf'], ['-.Inf']])('tracing.sampling: %s is refused by the generator with the path, and by both Helms', (word) => {
     // GIVEN
     const text = `tracing:\n  sampling: ${word}\n`;
-    const overlay = yaml.load(text) as Record<string, unknown>;
+    const [overlay] = fromKubernetesYamlStream(text) as Array<Record<string, unknown>>;
     const valuesFile = path.join(workdir, `sampling-${word.replace(/\W/g, '')}.yaml`);
     fs.writeFileSync(valuesFile, text);
 

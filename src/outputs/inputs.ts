@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { builtinProfile } from '../profiles/builtin-profiles';
 import { UserProfile, UserProfileSource, checkUserProfileName, linkUserProfiles } from '../profiles/user-profile';
+import { fromKubernetesYamlStream } from '../values/kubernetes-yaml';
 import { ValuesLayer } from '../values/resolve';
 import { isPlainMap } from '../values/schema';
 
@@ -49,7 +49,7 @@ export function readYamlDocuments(file: string, kind: InputKind): unknown[] {
   }
   let documents: unknown[];
   try {
-    documents = yaml.loadAll(text);
+    documents = fromKubernetesYamlStream(text);
   } catch (error) {
     throw new Error(`${file}: not valid YAML: ${(error as Error).message}`);
   }

@@ -83,3 +83,91 @@ export function toKubernetesYaml(value: unknown, options: KubernetesYamlOptions 
     noRefs: true,
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading: YAML input (values files, profile files, CRD files) read the way Helm and kubectl read it.
+//
+// Helm 3 and 4 read values files with sigs.k8s.io/yaml (gopkg.in/yaml.v2's scalar rules: YAML 1.1
+// words, Go's number syntax); js-yaml's default schema follows YAML 1.2. Read with js-yaml's defaults,
+// `enabled: yes` would be the string "yes" for istio-pack and true for Helm, `1_000` a string for one
+// and 1000 for the other. The types below resolve plain scalars exactly as yaml.v2 does, so a values
+// file means the same to the generator and to the chart.
+
+/** yaml.v2's words for true and false (exact spellings only: `yEs` stays a string). */
+const GO_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
+const GO_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
+const GO_NULL = new Set(['', '~', 'null', 'Null', 'NULL']);
+const GO_SPECIAL_FLOATS: ReadonlyMap<string, number> = new Map([
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((word) => [word, Infinity] as const),
+  ...['-.inf', '-.Inf', '-.INF'].map((word) => [word, -Infinity] as const),
+  ...['.nan', '.NaN', '.NAN'].map((word) => [word, NaN] as const),
+]);
+/** strconv.ParseInt(s, 0, 64) syntax: 0b/0o/0x prefixes, a leading 0 for octal, else decimal. */
+const GO_PARSE_INT = /^[-+]?(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
+/** A number-like first character: yaml.v2 tries numbers only for these (its 'D' and 'S' hints). */
+const NUMBER_START = /^[-+0-9]/;
+const INT64_MIN = -(BigInt(2) ** BigInt(63));
+const UINT64_MAX = BigInt(2) ** BigInt(64) - BigInt(1);
+
+/** The integer yaml.v2 reads from a plain scalar, or undefined when it reads something else. */
+function goInteger(text: string): number | undefined {
+  if (!NUMBER_START.test(text)) return undefined;
+  const plain = text.replace(/_/g, '');
+  if (!GO_PARSE_INT.test(plain)) return undefined;
+  const negative = plain.startsWith('-');
+  const digits = plain.replace(/^[-+]/, '');
+  const legacyOctal = /^0[0-7]+$/.test(digits);
+  const magnitude = legacyOctal ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits.replace(/^0([BOX])/, (_, prefix: string) => `0${prefix.toLowerCase()}`));
+  const value = negative ? -magnitude : magnitude;
+  return value >= INT64_MIN && value <= UINT64_MAX ? Number(value) : undefined;
+}
+
+/** The float yaml.v2 reads from a plain scalar (that is not an integer), or undefined. */
+function goFloat(text: string): number | undefined {
+  const special = GO_SPECIAL_FLOATS.get(text);
+  if (special !== undefined) return special;
+  // A leading dot goes to strconv.ParseFloat as written: Go's literal syntax, `_` only between digits.
+  if (text.startsWith('.')) return /^\.[0-9](_?[0-9])*([eE][-+]?[0-9](_?[0-9])*)?$/.test(text) ? Number(text.replace(/_/g, '')) : undefined;
+  if (!NUMBER_START.test(text)) return undefined;
+  const plain = text.replace(/_/g, '');
+  return GO_FLOAT.test(plain) ? Number(plain) : undefined;
+}
+
+const READ_TYPES = [
+  new yaml.Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data === null || GO_NULL.has(data),
+    construct: () => null,
+  }),
+  new yaml.Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && (GO_TRUE.has(data) || GO_FALSE.has(data)),
+    construct: (data: string) => GO_TRUE.has(data),
+  }),
+  new yaml.Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && goInteger(data) !== undefined,
+    construct: (data: string) => goInteger(data),
+  }),
+  new yaml.Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data !== null && goInteger(data) === undefined && goFloat(data) !== undefined,
+    construct: (data: string) => goFloat(data),
+  }),
+  // The merge key `<<` (js-yaml merges a mapping pair whose key resolves to this tag, as yaml.v2 does).
+  new yaml.Type('tag:yaml.org,2002:merge', {
+    kind: 'scalar',
+    resolve: (data: string | null) => data === '<<' || data === null,
+  }),
+];
+
+/**
+ * The schema input is read with: yaml.v2's scalar rules (no timestamps: sigs.k8s.io/yaml keeps their
+ * text), merge keys (`<<`) as in yaml.v2.
+ */
+const KUBERNETES_READ_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: READ_TYPES });
+
+/** Reads a YAML stream's documents as Helm and kubectl (sigs.k8s.io/yaml) read them. */
+export function fromKubernetesYamlStream(text: string): unknown[] {
+  return yaml.loadAll(text, undefined, { schema: KUBERNETES_READ_SCHEMA });
+}
