@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -106,6 +107,15 @@ describe('Chart.yaml and values.yaml', () => {
 });
 
 describe.each(HELMS.map((helm) => [helm.name, helm] as const))('rendered by %s', (_name, helm) => {
+  test('the binary is the Helm version its npm package promises', () => {
+    // WHEN
+    const reported = spawnSync(helm.binary, ['version', '--short'], { encoding: 'utf8' }).stdout;
+
+    // THEN
+    expect(reported).toMatch(new RegExp(`^v${helm.version.replace(/\./g, '\\.')}\\+g[0-9a-f]+\n$`));
+    expect(HELMS.map((each) => each.version)).toEqual(['3.17.3', '4.1.4']);
+  });
+
   test('helm lint --strict passes with the chart\'s own values', () => {
     // WHEN
     const lint = helm.lint(chartDir);

@@ -105,12 +105,10 @@ describe('Go\'s sigs.k8s.io/yaml reads what js-yaml reads', () => {
     });
 
     /*
-     * istiod reads its mesh config (and the addons their configs) with Go's YAML as well. These payloads
-     * are written by src/values/binder.ts (Binder.yaml), which still dumps with plain js-yaml: this test
-     * records that the hostile proxyMetadata values are misread today. When binder.ts serialises with
-     * toKubernetesYaml (src/values/kubernetes-yaml.ts) it fails: then turn `test.failing` into `test`.
+     * istiod reads its mesh config (and the addons their configs) with Go's YAML as well. The payloads
+     * are JSON in Go's layout (src/values/go-json.ts), the injector config YAML from toKubernetesYaml.
      */
-    test.failing('the YAML payloads of ConfigMaps (mesh config) read the same in Go', () => {
+    test('the YAML payloads of ConfigMaps (mesh config) read the same in Go', () => {
       // GIVEN
       const profile = BUILTIN_PROFILES.find((candidate) => candidate.name === 'default')!;
       const objects = objectsOfFiles(renderProfile(profile, { userValues: [{ source: 'hostile values', values }] }).files);
