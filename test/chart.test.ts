@@ -158,6 +158,8 @@ describe.each(HELMS.map((helm) => [helm.name, helm] as const))('rendered by %s',
     fs.mkdirSync(path.join(notesChart, 'templates'), { recursive: true });
     fs.copyFileSync(path.join(chartDir, 'Chart.yaml'), path.join(notesChart, 'Chart.yaml'));
     fs.copyFileSync(path.join(chartDir, 'values.yaml'), path.join(notesChart, 'values.yaml'));
+    // NOTES.txt reads values through the chart's helpers, as every template does
+    fs.copyFileSync(path.join(chartDir, 'templates', '_helpers.tpl'), path.join(notesChart, 'templates', '_helpers.tpl'));
     const notes = chartFiles.get('templates/NOTES.txt') as string;
     fs.writeFileSync(path.join(notesChart, 'templates', 'notes.yaml'), `---\nkind: Notes\nmetadata: {name: notes}\ntext: {{ tpl ${JSON.stringify(notes)} . | toJson }}\n`);
 

@@ -294,7 +294,7 @@ describe('the command line', () => {
 
       // THEN
       expect(code).toBe(0);
-      expect(fs.readFileSync(path.join(workspace.root, 'dist/demo/istiod.yaml'), 'utf8')).toContain('mode: REGISTRY_ONLY');
+      expect(fs.readFileSync(path.join(workspace.root, 'dist/demo/istiod.yaml'), 'utf8')).toContain('"mode": "REGISTRY_ONLY"');
       expect(fs.readdirSync(path.join(workspace.root, 'dist')).sort()).toEqual([MARKER_FILE, 'demo', 'helm-values']);
       expect(fs.readFileSync(path.join(workspace.root, '.cdk8s.out/istio-pack-report.yaml'), 'utf8')).toContain('- demo');
     } finally {
