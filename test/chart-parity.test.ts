@@ -162,22 +162,27 @@ describe(`the chart renders exactly what cdk8s synth writes (${HELMS.map((helm) 
 });
 
 describe('configuration payloads read the same with Go\'s YAML library', () => {
-  test.each(CORPUS_PROFILES.flatMap((profile) => VALID_VALUES.map(([title, values]) => [profile, title, values] as const)))(
-    'profile %s, %s: every ConfigMap entry that is YAML or JSON decodes with sigs.k8s.io/yaml as the generator meant it', (profile, _title, values) => {
-      // GIVEN the payloads as the generator built them
-      const configMaps = synthObjects(profile, values).filter((object) => object.kind === 'ConfigMap' && object.data);
-      expect(configMaps.length).toBeGreaterThan(0);
+  test('every ConfigMap entry that is YAML or JSON, in every corpus case, decodes with sigs.k8s.io/yaml as the generator meant it', () => {
+    let checked = 0;
+    for (const profile of CORPUS_PROFILES) {
+      for (const [title, values] of VALID_VALUES) {
+        // GIVEN the payloads as the generator built them
+        const configMaps = synthObjects(profile, values).filter((object) => object.kind === 'ConfigMap' && object.data);
+        for (const configMap of configMaps) {
+          for (const [key, text] of Object.entries<string>(configMap.data)) {
+            if (!/\.(ya?ml|json)$/.test(key) && !['mesh', 'meshNetworks', 'config', 'values'].includes(key)) continue;
+            // WHEN istiod (or the addon) reads it with Go's YAML rules
+            const [decoded] = goDecode(text);
 
-      for (const configMap of configMaps) {
-        for (const [key, text] of Object.entries<string>(configMap.data)) {
-          if (!/\.(ya?ml|json)$/.test(key) && !['mesh', 'meshNetworks', 'config', 'values'].includes(key)) continue;
-          // WHEN istiod (or the addon) reads it with Go's YAML rules
-          const [decoded] = goDecode(text);
-
-          // THEN it is the data the generator serialised (JSON payloads) or wrote as YAML (the injector config)
-          const intended = text.trimStart().startsWith('{') ? JSON.parse(text) : yaml.load(text);
-          expect({ configMap: configMap.metadata.name, key, decoded }).toEqual({ configMap: configMap.metadata.name, key, decoded: intended });
+            // THEN it is the data the generator serialised (JSON payloads) or wrote as YAML (the injector config)
+            const intended = text.trimStart().startsWith('{') ? JSON.parse(text) : yaml.load(text);
+            const where = `${profile}, ${title}: ConfigMap ${configMap.metadata.name} ${key}`;
+            expect({ where, decoded }).toEqual({ where, decoded: intended });
+            checked += 1;
+          }
         }
       }
-    });
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
 });

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Binder, binderOf } from '../values/binder';
+import { IP_ADDRESS } from '../values/formats';
 import { IstioValues } from '../values/model';
 import { InjectionValues, buildInjectorConfig, buildInjectorValues } from './injection-templates';
 import { IstiodRbac } from './istiod-rbac';
@@ -271,7 +272,8 @@ class RemoteIstiodService extends Construct {
       { name: 'tcp-istiod', port: 15012, protocol: 'TCP' },
       { name: 'tcp-webhook', port: 443, targetPort: 15017, protocol: 'TCP' },
     ];
-    const isIpAddress = b.or(b.matches(address, '^[0-9.]+$'), b.contains(address, ':'));
+    // The model's own definition of an IP address (an RE2 expression, so the chart decides alike).
+    const isIpAddress = b.matches(address, `^(?:${IP_ADDRESS.source})$`);
     new ApiObject(this, 'service', {
       apiVersion: 'v1',
       kind: 'Service',

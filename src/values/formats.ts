@@ -59,8 +59,11 @@ export const IMAGE_HUB = /[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?(:[0-9]+)?(\/[
 /** An image tag. */
 export const IMAGE_TAG = /[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}/;
 
-/** A DNS-1123 subdomain, or an IPv4 or IPv6 address. */
-export const HOST = new RegExp(`${DNS_SUBDOMAIN.source}|${IP_ADDRESS.source}`);
+/**
+ * An IPv4 or IPv6 address, or a DNS name whose last label starts with a letter (so that a malformed
+ * address such as 999.1.1.1 is not taken for a name).
+ */
+export const HOST = new RegExp(`${IP_ADDRESS.source}|(${DNS_LABEL.source}\\.)*[a-z]([-a-z0-9]{0,61}[a-z0-9])?`);
 
 /** `host:port`, where host is a DNS name, an IPv4 address or a bracketed IPv6 address. */
 export const HOST_PORT = new RegExp(`(${DNS_SUBDOMAIN.source}|${IPV4_SOURCE}|\\[${IPV6_SOURCE}\\]):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])`);

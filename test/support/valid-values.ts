@@ -93,6 +93,8 @@ export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknow
     istiod: { env: { PILOT_Z: 'z', PILOT_A: 'a' } },
     mesh: { extraConfig: { zeta: { b: 1, a: 2 }, alpha: [{ y: 1, x: 2 }] } },
   }],
+  ['a remote control plane at an IPv6 address', { remote: { enabled: true, pilotAddress: '2001:db8::15' }, istiod: { enabled: true } }],
+  ['a remote control plane by DNS name', { remote: { enabled: true, pilotAddress: 'istiod.primary.example.com' } }],
   ['numbers at the edges of formats', {
     tracing: { enabled: true, sampling: 0.0000001 },
     istiod: { autoscale: { min: 1, max: 100, targetCPUUtilizationPercentage: 1 } },
