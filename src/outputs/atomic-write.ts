@@ -176,7 +176,8 @@ function removeCreatedFolders(createdFolders: readonly string[]): void {
   }
 }
 
-function exists(file: string): boolean {
+/** Is there anything (a file, a folder, a dangling link) at `file`? */
+export function exists(file: string): boolean {
   try {
     fs.lstatSync(file);
     return true;

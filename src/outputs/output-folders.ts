@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FileTree, OutputTransaction, STAGING_PREFIX } from './atomic-write';
+import { FileTree, OutputTransaction, STAGING_PREFIX, exists } from './atomic-write';
 
 /**
  * Ownership of output folders. istio-pack writes a marker file into every output folder it creates
@@ -187,13 +187,4 @@ function realPath(file: string): string {
     current = path.dirname(current);
   }
   return path.join(fs.realpathSync(current), ...rest);
-}
-
-function exists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
