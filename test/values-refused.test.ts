@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderChart } from '../src/outputs/chart';
+import { readValuesFiles } from '../src/outputs/inputs';
 import { fromKubernetesYamlStream, toKubernetesYaml } from '../src/values/kubernetes-yaml';
 import { resolveValues, ValuesError } from '../src/values/resolve';
 import { BAD_VALUES } from './support/bad-values';
@@ -118,6 +119,21 @@ describe.each(HELMS.map((helm) => [helm.version, helm] as const))('Helm %s refus
     // THEN
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.error).toMatch(/alias/i);
+  });
+});
+
+describe('a profile source file given where a values file belongs', () => {
+  test('is refused by the CLI and by both Helms, each saying what to use instead', () => {
+    // GIVEN a user profile (with extends:) passed as a values file
+    const file = path.join(workdir, 'edge.yaml');
+    fs.writeFileSync(file, 'extends: demo\naddons:\n  kiali:\n    enabled: false\n');
+
+    // WHEN / THEN the parent profile is never silently lost
+    expect(() => readValuesFiles([file])).toThrow(`${file}: extends: a profile source file (extends: "demo") is not a values file: put it in profiles/ and synthesise it by name (-p)`);
+    for (const helm of HELMS) {
+      const result = helm.template(chartDir, [file]);
+      expect(result.ok ? '' : result.error).toContain('extends: a profile source file (extends: "demo") is not a values file: its parent profile would be lost; use dist/helm-values/<profile>.yaml, which synth writes');
+    }
   });
 });
 

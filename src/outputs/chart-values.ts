@@ -167,9 +167,10 @@ function jsonSchema(setting: Setting<any>, title: string): Record<string, unknow
 /**
  * templates/validate.yaml: collects the violations of every cross-field rule of the model (and of
  * list uniqueness) and fails the render with them, worded as `resolveValues` words them.
+ * `chartChecks` are statements appending errors about values only the chart can receive.
  */
-export function validationTemplate(model: ObjectSetting<any>, header: string): string {
-  const lines: string[] = [header.trimEnd(), VALUES_STATEMENT, '{{- $errors := list }}'];
+export function validationTemplate(model: ObjectSetting<any>, header: string, chartChecks: readonly string[] = []): string {
+  const lines: string[] = [header.trimEnd(), VALUES_STATEMENT, '{{- $errors := list }}', ...chartChecks];
   let counter = 0;
   const fresh = (prefix: string) => `$${prefix}${++counter}`;
 

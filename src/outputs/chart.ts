@@ -7,6 +7,7 @@ import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { validationTemplate, valuesSchema, valuesTable, valuesYaml } from './chart-values';
 import { renderChartTemplates } from './helm-chart';
 import { VALUES_STATEMENT } from './helm-template';
+import { VALUES_VARIABLE } from '../values/template-binder';
 
 /** Version of the generated chart: the generator's own version, from package.json. */
 export const CHART_VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
@@ -36,10 +37,16 @@ export function renderChart(options: ChartOptions = {}): Map<string, string> {
     '# Other profiles are overlays: helm upgrade --install istio charts/istio -n istio-system --create-namespace -f profiles/<profile>.yaml',
   ].join('\n')));
   files.set('values.schema.json', `${JSON.stringify(valuesSchema(VALUES_MODEL, {
-    [EXTENDS_KEY]: { type: 'string', description: 'Parent profile of an istio-pack profile file; the chart ignores it.' },
+    [EXTENDS_KEY]: { type: 'string', description: 'Parent profile of an istio-pack profile source file. The chart refuses it: render with dist/helm-values/<profile>.yaml, which synth writes.' },
   }), null, 2)}\n`);
   for (const [name, content] of renderChartTemplates({ crdDocuments: options.crdDocuments })) files.set(`templates/${name}`, content);
-  files.set('templates/validate.yaml', validationTemplate(VALUES_MODEL, `{{- /* ${GENERATED} Cross-field rules: fails the render with every violation. */}}`));
+  files.set('templates/validate.yaml', validationTemplate(VALUES_MODEL, `{{- /* ${GENERATED} Cross-field rules: fails the render with every violation. */}}`, [
+    // A user profile source (profiles/<name>.yaml with extends:) given to Helm would silently lose its
+    // parent profile; its complete values file is dist/helm-values/<name>.yaml.
+    `{{- if hasKey ${VALUES_VARIABLE} "${EXTENDS_KEY}" }}`,
+    `{{- $errors = append $errors (printf "${EXTENDS_KEY}: a profile source file (${EXTENDS_KEY}: %s) is not a values file: its parent profile would be lost; use dist/helm-values/<profile>.yaml, which synth writes" (toJson (get ${VALUES_VARIABLE} "${EXTENDS_KEY}"))) }}`,
+    '{{- end }}',
+  ]));
   files.set('templates/NOTES.txt', NOTES);
   files.set('README.md', chartReadme());
   files.set('.helmignore', '# Files helm package leaves out.\n.git/\n*.swp\n*.bak\n*.tmp\n');

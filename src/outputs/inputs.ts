@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { builtinProfile } from '../profiles/builtin-profiles';
-import { UserProfile, UserProfileSource, checkUserProfileName, linkUserProfiles } from '../profiles/user-profile';
+import { EXTENDS_KEY, UserProfile, UserProfileSource, checkUserProfileName, linkUserProfiles } from '../profiles/user-profile';
 import { fromKubernetesYamlStream } from '../values/kubernetes-yaml';
 import { ValuesLayer } from '../values/resolve';
 import { isPlainMap } from '../values/schema';
@@ -99,6 +99,9 @@ export function readValuesFiles(files: readonly string[]): ValuesLayer[] {
   return files.map((file) => {
     const values = readYamlFile(file, 'values');
     if (!isPlainMap(values)) throw new Error(`${file}: a values file must be a map of settings, got ${JSON.stringify(values)}`);
+    if (EXTENDS_KEY in values) {
+      throw new Error(`${file}: ${EXTENDS_KEY}: a profile source file (${EXTENDS_KEY}: ${JSON.stringify(values[EXTENDS_KEY])}) is not a values file: put it in profiles/ and synthesise it by name (-p)`);
+    }
     return { source: file, values };
   });
 }
