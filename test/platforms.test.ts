@@ -1,13 +1,14 @@
 import * as yaml from 'js-yaml';
 import { DefaultProfile, DemoProfile } from '../src/profiles/builtin-profiles';
 import { renderProfile } from '../src/outputs/render-profile';
+import { Profile } from '../src/profiles/profile';
 import { ValuesError, resolveValues } from '../src/values/resolve';
 import { UPSTREAM_PLATFORMS } from './fixtures/upstream-1.30.3-platforms';
 
 type K8sObject = Record<string, any>;
 
 /** Every object the profile renders with `values`. */
-function render(values: Record<string, unknown>, profile = new DefaultProfile()): K8sObject[] {
+function render(values: Record<string, unknown>, profile: Profile = new DefaultProfile()): K8sObject[] {
   const rendered = renderProfile(profile, { userValues: [{ source: 'test', values }] });
   return [...rendered.files.entries()]
     .filter(([file]) => file !== 'kustomization.yaml')
