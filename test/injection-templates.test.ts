@@ -136,6 +136,7 @@ function defaultValues(): InjectionValues {
       logAsJson: false,
       logLevel: 'default:info',
       variant: '',
+      platform: '',
     },
     mesh: { trustDomain: 'cluster.local' },
     sidecarInjection: {
@@ -160,7 +161,7 @@ function defaultValues(): InjectionValues {
       includeOutboundPorts: [],
       excludeOutboundPorts: [],
     },
-    cni: { enabled: false },
+    cni: { enabled: false, provider: 'default' },
     istiod: { env: {} },
   };
 }
@@ -640,7 +641,7 @@ describe('sidecar template', () => {
   test('uses istio-validation and writes capture annotations when CNI is enabled', () => {
     // GIVEN CNI enabled and configured ranges
     const values = withValues({
-      cni: { enabled: true },
+      cni: { enabled: true, provider: 'default' },
       trafficCapture: { includeIPRanges: ['10.0.0.0/8'], excludeIPRanges: ['10.96.0.0/12'], excludeOutboundPorts: [3306] },
     });
 
@@ -665,6 +666,21 @@ describe('sidecar template', () => {
     });
     expect(overlay.metadata.annotations['traffic.sidecar.istio.io/includeOutboundPorts']).toBeUndefined();
     validateMergedPod(overlay, data);
+  });
+
+  test('asks Multus for the istio-cni attachment when the CNI provider is multus (OpenShift)', () => {
+    // GIVEN CNI through Multus, as global.platform openshift sets it, and a pod already on one network
+    const values = withValues({ cni: { enabled: true, provider: 'multus' } });
+    const data = podData({ annotations: { 'k8s.v1.cni.cncf.io/networks': 'macvlan-conf' } });
+
+    // WHEN the sidecar template is rendered
+    const overlay = renderTemplate('sidecar', values, data);
+
+    // THEN upstream's default/istio-cni attachment is appended to the pod's networks, once
+    expect(overlay.metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('macvlan-conf, default/istio-cni');
+    // AND without Multus the annotation is never written
+    const plain = renderTemplate('sidecar', withValues({ cni: { enabled: true, provider: 'default' } }), data);
+    expect(plain.metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBeUndefined();
   });
 
   test('renders istio-proxy as a native sidecar init container when native sidecars are on', () => {

@@ -209,7 +209,7 @@ describe('Istiod', () => {
 
     // THEN
     expect(envOf(only(objects, 'Deployment'))).toMatchObject({ PILOT_ENABLE_AMBIENT: 'true' });
-    expect(JSON.parse(only(objects, 'ConfigMap', 'istio-sidecar-injector').data.values).cni).toEqual({ enabled: true });
+    expect(JSON.parse(only(objects, 'ConfigMap', 'istio-sidecar-injector').data.values).cni).toEqual({ enabled: true, provider: 'default' });
     const mesh = yaml.load(only(objects, 'ConfigMap', 'istio').data.mesh) as any;
     expect(mesh.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_ENABLE_HBONE: 'true' });
   });

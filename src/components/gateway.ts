@@ -6,6 +6,7 @@ import { ISTIO_UID } from './istiod';
 import { commonLabels, istioImage, istiodAddress, pullSecrets, revisionLabel, withRevision } from './labels';
 import { GATEWAY_SDS_RULES } from './rbac-rules';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { platformIdentity } from './platform';
 
 /** Which way a gateway faces. */
 export type GatewayKind = 'ingress' | 'egress';
@@ -117,7 +118,7 @@ export class IstioGateway extends Construct {
           spec: {
             serviceAccountName: serviceAccount,
             securityContext: {
-              ...restrictedPodSecurity(ISTIO_UID),
+              ...restrictedPodSecurity(platformIdentity(b, values, ISTIO_UID)),
               // Lets the non-root proxy bind ports below 1024 when a targetPort asks for it (e.g. 80).
               sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
             },

@@ -5,6 +5,7 @@ import { IstioValues } from '../values/model';
 import { istioDashboardFiles } from './grafana-dashboards';
 import { commonLabels } from './labels';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { platformIdentity } from './platform';
 
 /** Props of {@link Grafana}. */
 export interface GrafanaProps {
@@ -121,7 +122,7 @@ export class Grafana extends Construct {
           spec: {
             serviceAccountName: 'grafana',
             automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(GRAFANA_UID),
+            securityContext: restrictedPodSecurity(platformIdentity(b, values, GRAFANA_UID)),
             containers: [{
               name: 'grafana',
               image: settings.image,

@@ -23,6 +23,8 @@ export interface InjectionValues {
     readonly logLevel: string;
     /** Image variant: '' or 'distroless'. */
     readonly variant: string;
+    /** Kubernetes platform (upstream `global.platform`), '' for none. */
+    readonly platform: string;
   };
   readonly mesh: { readonly trustDomain: string };
   readonly sidecarInjection: {
@@ -53,7 +55,11 @@ export interface InjectionValues {
     readonly includeOutboundPorts: readonly number[];
     readonly excludeOutboundPorts: readonly number[];
   };
-  readonly cni: { readonly enabled: boolean };
+  readonly cni: {
+    readonly enabled: boolean;
+    /** CNI provider: 'multus' on OpenShift, else 'default' (upstream `pilot.cni.provider`). */
+    readonly provider: string;
+  };
   /** Extra istiod environment variables (upstream `pilot.env`; templates may read feature flags from it). */
   readonly istiod: { readonly env: Readonly<Record<string, string>> };
 }

@@ -97,6 +97,8 @@ function upstreamGlobal(b: Binder, v: InjectionValues): object {
     omitSidecarInjectorConfigMap: false,
     operatorManageWebhooks: false,
     pilotCertProvider: 'istiod',
+    // Upstream's waypoint template and users' templates read it.
+    platform: b.optional(b.isSet(g.platform), g.platform),
     priorityClassName: '',
     proxy: upstreamProxy(b, v),
     proxy_init: { forceApplyIptables: false, image: 'proxyv2' },
@@ -133,7 +135,7 @@ export function buildInjectorValues(b: Binder, v: InjectionValues): string {
     gateways: { securityContext: {}, seccompProfile: { type: 'RuntimeDefault' } },
     global: upstreamGlobal(b, v),
     pilot: {
-      cni: { enabled: v.cni.enabled, provider: 'default' },
+      cni: { enabled: v.cni.enabled, provider: v.cni.provider },
       env: v.istiod.env,
     },
     revision: v.global.revision,
@@ -176,6 +178,7 @@ export function buildInjectorValues(b: Binder, v: InjectionValues): string {
     // Upstream's top-level `cni` has the same shape; the sidecar template reads it.
     cni: {
       enabled: v.cni.enabled,
+      provider: v.cni.provider,
     },
   };
   return b.json(document);

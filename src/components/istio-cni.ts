@@ -4,7 +4,8 @@ import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels, istioImage, pullSecrets, revisionLabel } from './labels';
 import { clusterRoleWithBinding } from './rbac';
-import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES } from './rbac-rules';
+import { isOpenShift, needsNodeCriticalQuota, nodeAgentNamespace, nodeAgentSeLinux, nodeCriticalQuotaSpec, platformCniPath } from './platform';
+import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_OPENSHIFT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES } from './rbac-rules';
 import { resourceRequirements } from './security';
 
 /** Props of {@link IstioCni}. */
@@ -13,9 +14,9 @@ export interface IstioCniProps {
   readonly values: IstioValues;
 }
 
-/** Namespace of the istio-cni objects: `cni.namespace`, or the control-plane namespace. */
+/** Namespace of the istio-cni objects: `cni.namespace`, or kube-system on OpenShift, or the control-plane namespace. */
 export function cniNamespace(b: Binder, values: IstioValues): string {
-  return b.fallback(values.cni.namespace, values.global.istioNamespace);
+  return b.fallback(values.cni.namespace, nodeAgentNamespace(b, values));
 }
 
 /** Tolerations of node agents: they must run on every node, tainted or not. */
@@ -57,7 +58,9 @@ export class IstioCni extends Construct {
       metadata: { name: 'istio-cni', namespace, labels },
     });
     const serviceAccount = { name: 'istio-cni', namespace };
-    clusterRoleWithBinding(this, 'cni', { name: 'istio-cni', rules: ISTIO_CNI_RULES, serviceAccount, labels });
+    // On OpenShift the agent may use the privileged SecurityContextConstraints (as upstream).
+    const rules = b.flat<object>(...ISTIO_CNI_RULES, ...ISTIO_CNI_OPENSHIFT_RULES.map((rule) => b.optional(isOpenShift(b, values), rule)));
+    clusterRoleWithBinding(this, 'cni', { name: 'istio-cni', rules, serviceAccount, labels });
     clusterRoleWithBinding(this, 'repair', { name: 'istio-cni-repair-role', bindingName: 'istio-cni-repair-rolebinding', rules: ISTIO_CNI_REPAIR_RULES, serviceAccount, labels });
     b.whenBuild(this, ambient, () => clusterRoleWithBinding(this, 'ambient', { name: 'istio-cni-ambient', rules: ISTIO_CNI_AMBIENT_RULES, serviceAccount, labels }));
 
@@ -69,6 +72,20 @@ export class IstioCni extends Construct {
     });
 
     this.addDaemonSet(b, values, namespace, labels);
+
+    // OpenShift's Multus runs the plugin only for pods naming this attachment (the injector adds
+    // `default/istio-cni` to their k8s.v1.cni.cncf.io/networks annotation).
+    b.whenBuild(this, isOpenShift(b, values), () => new ApiObject(this, 'network-attachment', {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'istio-cni', namespace: 'default', labels: { ...commonLabels(values), 'operator.istio.io/component': 'Cni', 'app.kubernetes.io/name': 'istio-cni' } },
+    }));
+    b.whenBuild(this, needsNodeCriticalQuota(b, values, namespace), () => new ApiObject(this, 'resource-quota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'istio-cni-resource-quota', namespace, labels: { ...commonLabels(values), 'app.kubernetes.io/name': 'istio-cni' } },
+      spec: nodeCriticalQuotaSpec(),
+    }));
   }
 
   private addDaemonSet(b: Binder, values: IstioValues, namespace: string, labels: Record<string, string>): void {
@@ -122,6 +139,7 @@ export class IstioCni extends Construct {
                 runAsUser: 0,
                 runAsNonRoot: false,
                 capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'] },
+                seLinuxOptions: nodeAgentSeLinux(b, values),
               },
               envFrom: [{ configMapRef: { name: 'istio-cni-config' } }],
               env: [
@@ -146,12 +164,12 @@ export class IstioCni extends Construct {
               resources: resourceRequirements(b, values.cni.resources),
             }],
             volumes: b.flat<Record<string, unknown>>(
-              { name: 'cni-bin-dir', hostPath: { path: values.cni.binDir } },
+              { name: 'cni-bin-dir', hostPath: { path: b.fallback(values.cni.binDir, platformCniPath(b, values, 'binDir')) } },
               { name: 'cni-host-procfs', hostPath: { path: '/proc', type: 'Directory' } },
               b.optional(ambient, { name: 'cni-ztunnel-sock-dir', hostPath: { path: '/var/run/ztunnel', type: 'DirectoryOrCreate' } }),
-              { name: 'cni-net-dir', hostPath: { path: values.cni.confDir } },
+              { name: 'cni-net-dir', hostPath: { path: b.fallback(values.cni.confDir, platformCniPath(b, values, 'confDir')) } },
               { name: 'cni-socket-dir', hostPath: { path: '/var/run/istio-cni' } },
-              { name: 'cni-netns-dir', hostPath: { path: '/var/run/netns', type: 'DirectoryOrCreate' } },
+              { name: 'cni-netns-dir', hostPath: { path: platformCniPath(b, values, 'netnsDir'), type: 'DirectoryOrCreate' } },
             ),
           },
         },
@@ -170,7 +188,7 @@ const AMBIENT_ENABLEMENT_SELECTORS = [
 ];
 
 /** The agent's settings (ConfigMap istio-cni-config, read with envFrom), upstream defaults made explicit. */
-function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string> {
+function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string | undefined> {
   return {
     CURRENT_AGENT_VERSION: values.global.tag,
     AMBIENT_ENABLED: b.text(values.ambient.enabled),
@@ -180,7 +198,9 @@ function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string> 
     AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: 'true',
     ENABLE_AMBIENT_DETECTION_RETRY: 'false',
     ISTIO_OWNED_CNI_CONFIG: 'false',
-    CHAINED_CNI_PLUGIN: b.text(values.cni.chained),
+    // Multus (OpenShift) has no plugin chains: the plugin gets a file of its own there.
+    CHAINED_CNI_PLUGIN: b.text(b.and(values.cni.chained, b.not(isOpenShift(b, values)))),
+    CNI_CONF_NAME: b.optional(isOpenShift(b, values), 'istio-cni.conf'),
     EXCLUDE_NAMESPACES: b.join(values.cni.excludeNamespaces, ','),
     REPAIR_ENABLED: 'true',
     REPAIR_LABEL_PODS: 'false',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Binder, binderOf } from '../values/binder';
+import { Binder, ConcreteBinder, binderOf } from '../values/binder';
 import { IP_ADDRESS } from '../values/formats';
 import { IstioValues } from '../values/model';
 import { InjectionValues, buildInjectorConfig, buildInjectorValues } from './injection-templates';
@@ -8,6 +8,8 @@ import { IstiodRbac } from './istiod-rbac';
 import { IstiodValidator, SidecarInjectorWebhook } from './istiod-webhooks';
 import { commonLabels, isRevisioned, istioImage, istiodName, pullSecrets, revisionLabel, withRevision } from './labels';
 import { meshConfig } from './mesh-config';
+import { isOpenShift } from './platform';
+import { ztunnelNamespace } from './ztunnel';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Istiod}. */
@@ -66,7 +68,7 @@ export class Istiod extends Construct {
         meshNetworks: b.yaml({ networks: {} }),
       },
     });
-    const injection = injectionValues(values);
+    const injection = injectionValues(values, b);
     new ApiObject(this, 'injector-config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -217,19 +219,26 @@ function istiodEnv(b: Binder, values: IstioValues): Array<Record<string, unknown
     { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
     { name: 'SERVICE_ACCOUNT', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.serviceAccountName' } } },
     { name: 'KUBECONFIG', value: '/var/run/secrets/remote/config' },
-    { name: 'CA_TRUSTED_NODE_ACCOUNTS', value: `${values.global.istioNamespace}/ztunnel` },
+    { name: 'CA_TRUSTED_NODE_ACCOUNTS', value: `${ztunnelNamespace(b, values)}/ztunnel` },
     b.optional(values.ambient.enabled, { name: 'PILOT_ENABLE_AMBIENT', value: 'true' }),
     b.entries(values.istiod.env, (name, value) => ({ name, value })),
     { name: 'PILOT_TRACE_SAMPLING', value: b.text(values.tracing.sampling) },
     { name: 'PILOT_ENABLE_ANALYSIS', value: 'false' },
     { name: 'CLUSTER_ID', value: values.global.clusterId },
     { name: 'GOMAXPROCS', ...limitRef('limits.cpu') },
-    { name: 'PLATFORM', value: '' },
+    // istiod reads it: on openshift the injector takes the proxy's UID/GID from the namespace's
+    // assigned range (openshift.io/sa.scc.uid-range) instead of 1337.
+    { name: 'PLATFORM', value: values.global.platform },
   );
 }
 
+/** The CNI provider of upstream's `pilot.cni.provider`: multus on OpenShift, else default. */
+function cniProvider(b: Binder, values: IstioValues): string {
+  return b.choose(isOpenShift(b, values), 'multus', 'default');
+}
+
 /** The subset of values the sidecar injector's templates read. */
-export function injectionValues(values: IstioValues): InjectionValues {
+export function injectionValues(values: IstioValues, b: Binder = new ConcreteBinder()): InjectionValues {
   const proxy = values.sidecarInjection.proxy;
   return {
     global: values.global,
@@ -246,7 +255,7 @@ export function injectionValues(values: IstioValues): InjectionValues {
       },
     },
     trafficCapture: values.trafficCapture,
-    cni: { enabled: values.cni.enabled },
+    cni: { enabled: values.cni.enabled, provider: cniProvider(b, values) },
     istiod: { env: values.istiod.env },
   };
 }

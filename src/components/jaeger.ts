@@ -4,6 +4,7 @@ import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { platformIdentity } from './platform';
 
 /** Props of {@link Jaeger}. */
 export interface JaegerProps {
@@ -89,7 +90,7 @@ export class Jaeger extends Construct {
             annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' },
           },
           spec: {
-            securityContext: restrictedPodSecurity(JAEGER_UID),
+            securityContext: restrictedPodSecurity(platformIdentity(b, values, JAEGER_UID)),
             containers: [{
               name: 'jaeger',
               image: settings.image,

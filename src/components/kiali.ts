@@ -6,6 +6,7 @@ import { ISTIO_DASHBOARDS } from './grafana-dashboards';
 import { commonLabels } from './labels';
 import { clusterRoleWithBinding } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { platformIdentity } from './platform';
 
 /** Props of {@link Kiali}. */
 export interface KialiProps {
@@ -226,7 +227,7 @@ export class Kiali extends Construct {
       readinessProbe: { tcpSocket: { port: KIALI_PORT }, periodSeconds: 10 },
       resources: { requests: { cpu: '10m', memory: '32Mi' } },
       // nginx-unprivileged's own user, which owns its files in the image.
-      securityContext: { ...restrictedContainerSecurity(), runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
+      securityContext: { ...restrictedContainerSecurity(), ...platformIdentity(b, values, NGINX_UID, ['runAsUser', 'runAsGroup']) },
       volumeMounts: [
         { name: 'proxy-template', mountPath: '/etc/nginx/templates', readOnly: true },
         { name: 'proxy-conf', mountPath: '/etc/nginx/conf.d' },
@@ -272,7 +273,7 @@ export class Kiali extends Construct {
           },
           spec: {
             serviceAccountName: 'kiali',
-            securityContext: restrictedPodSecurity(KIALI_UID),
+            securityContext: restrictedPodSecurity(platformIdentity(b, values, KIALI_UID)),
             initContainers: b.optional(generatedKey, [keyGenerator]),
             containers: b.flat<Record<string, unknown>>(kialiContainer, b.optional(basic, proxyContainer)),
             volumes: b.flat<Record<string, unknown>>(

@@ -5,6 +5,7 @@ import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
 import { clusterRoleWithBinding } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { platformIdentity } from './platform';
 
 /** Props of {@link Prometheus}. */
 export interface PrometheusProps {
@@ -126,7 +127,7 @@ export class Prometheus extends Construct {
           metadata: { labels: { ...labels, 'sidecar.istio.io/inject': 'false' } },
           spec: {
             serviceAccountName: 'prometheus',
-            securityContext: restrictedPodSecurity(PROMETHEUS_UID),
+            securityContext: restrictedPodSecurity(platformIdentity(b, values, PROMETHEUS_UID)),
             containers: [{
               name: 'prometheus-server',
               image: settings.image,

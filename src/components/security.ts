@@ -6,9 +6,11 @@ import { Binder } from '../values/binder';
  * no privilege escalation, seccomp RuntimeDefault.
  */
 
-/** Pod-level security context of a non-root workload running as `uid`. */
-export function restrictedPodSecurity(uid?: number): Record<string, unknown> {
-  const identity = uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
+/**
+ * Pod-level security context of a non-root workload, with its `identity` (runAsUser/runAsGroup/fsGroup,
+ * see platformIdentity: left to the platform on OpenShift) first.
+ */
+export function restrictedPodSecurity(identity: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ...identity,
     runAsNonRoot: true,

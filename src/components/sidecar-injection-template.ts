@@ -95,6 +95,9 @@ export const SIDECAR_TEMPLATE: string = [
 `,
   REVISION_AND_DEFAULT_CONTAINER_ANNOTATIONS, // istio.io/rev, kubectl.kubernetes.io/default-logs-container and default-container
   `{{- if $cni }}
+{{- if eq .Values.cni.provider "multus" }}
+    k8s.v1.cni.cncf.io/networks: {{ appendMultusNetwork (index .ObjectMeta.Annotations "k8s.v1.cni.cncf.io/networks") "default/istio-cni" | quote }}
+{{- end }}
     sidecar.istio.io/interceptionMode: {{ quote $mode }}
 {{- with $includeIPs }}
     traffic.sidecar.istio.io/includeOutboundIPRanges: {{ quote . }}

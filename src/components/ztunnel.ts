@@ -1,15 +1,23 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { binderOf } from '../values/binder';
+import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { NODE_AGENT_TOLERATIONS } from './istio-cni';
 import { commonLabels, istioImage, istiodAddress, pullSecrets } from './labels';
+import { isOpenShift, needsNodeCriticalQuota, nodeAgentNamespace, nodeAgentSeLinux, nodeCriticalQuotaSpec } from './platform';
+import { clusterRoleWithBinding } from './rbac';
+import { ISTIO_CNI_OPENSHIFT_RULES } from './rbac-rules';
 import { resourceRequirements } from './security';
 
 /** Props of {@link Ztunnel}. */
 export interface ZtunnelProps {
   /** Resolved values. */
   readonly values: IstioValues;
+}
+
+/** Namespace of ztunnel: kube-system on OpenShift (upstream's openshift-ambient profile), else the control-plane namespace. */
+export function ztunnelNamespace(b: Binder, values: IstioValues): string {
+  return nodeAgentNamespace(b, values);
 }
 
 /**
@@ -25,7 +33,7 @@ export class Ztunnel extends Construct {
     super(scope, id);
     const values = props.values;
     const b = binderOf(this);
-    const namespace = values.global.istioNamespace;
+    const namespace = ztunnelNamespace(b, values);
     const labels = { ...commonLabels(values), 'app.kubernetes.io/name': 'ztunnel' };
     const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
 
@@ -35,6 +43,21 @@ export class Ztunnel extends Construct {
       metadata: { name: 'ztunnel', namespace, labels },
       imagePullSecrets: pullSecrets(b, values),
     });
+
+    // On OpenShift ztunnel may use the privileged SecurityContextConstraints: upstream's ztunnel
+    // chart grants the same single rule as istio-cni's.
+    b.whenBuild(this, isOpenShift(b, values), () => clusterRoleWithBinding(this, 'openshift', {
+      name: 'ztunnel',
+      rules: ISTIO_CNI_OPENSHIFT_RULES,
+      serviceAccount: { name: 'ztunnel', namespace },
+      labels: { ...labels, 'app': 'ztunnel', 'release': 'ztunnel', 'install.operator.istio.io/owning-resource': 'unknown' },
+    }));
+    b.whenBuild(this, needsNodeCriticalQuota(b, values, namespace), () => new ApiObject(this, 'resource-quota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'ztunnel', namespace, labels },
+      spec: nodeCriticalQuotaSpec(),
+    }));
 
     new ApiObject(this, 'daemonset', {
       apiVersion: 'apps/v1',
@@ -81,6 +104,7 @@ export class Ztunnel extends Construct {
                 runAsGroup: 1337,
                 runAsNonRoot: false,
                 runAsUser: 0,
+                seLinuxOptions: nodeAgentSeLinux(b, values),
               },
               env: b.flat<Record<string, unknown>>(
                 { name: 'CA_ADDRESS', value: istiodAddress(b, values) },

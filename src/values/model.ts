@@ -6,7 +6,7 @@
  * derived from this file.
  */
 import { CIDR, DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, HOST, HOST_PORT, IMAGE_HUB, IMAGE_TAG, IP_ADDRESS, LABEL_VALUE, QUALIFIED_NAME, QUANTITY } from './formats';
-import { gatewayServiceTypeRules, ingressServiceRendered, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, starAlone, uniqueGatewayNames } from './rules';
+import { gatewayServiceTypeRules, ingressServiceRendered, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames } from './rules';
 import { Infer, s } from './schema';
 
 /** The Istio release istio-pack targets. */
@@ -175,6 +175,10 @@ export const VALUES_MODEL = s.object({
     network: s.string({ description: 'Network of this cluster for multi-network meshes ("" = single network).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a network name' }),
     logLevel: s.string({ description: 'istiod and proxy-agent log levels, scope:level pairs.', default: 'default:info', allowEmpty: false, pattern: /[a-z-]+:(debug|info|warn|error|none)(,[a-z-]+:(debug|info|warn|error|none))*/, patternName: 'scope:level pairs such as default:info' }),
     logAsJson: s.boolean({ description: 'Log as JSON.', default: false }),
+    platform: s.enumOf(['', 'openshift', 'gke', 'k3d', 'k3s', 'microk8s', 'minikube'] as const, {
+      description: 'Kubernetes platform, as upstream\'s global.platform ("" = none): sets istio-cni\'s host paths and istiod\'s PLATFORM; openshift also leaves UIDs to the platform, uses Multus and puts istio-cni and ztunnel in kube-system; gke adds ResourceQuotas for the node agents.',
+      default: '',
+    }),
   }, { description: 'Settings shared by every component.' }),
 
   mesh: s.object({
@@ -288,10 +292,10 @@ export const VALUES_MODEL = s.object({
 
   cni: s.object({
     enabled: s.boolean({ description: 'Install the istio-cni node agent: pods get their traffic redirection from the CNI plugin, so injected pods need no NET_ADMIN init container.', default: false, form: { group: 'CNI' } }),
-    namespace: s.string({ description: 'Namespace of the istio-cni DaemonSet ("" = global.istioNamespace; kube-system on some platforms).', pattern: DNS_LABEL, patternName: 'a DNS-1123 label' }),
-    chained: s.boolean({ description: 'Chain the Istio plugin into the existing CNI configuration (false = write a standalone istio-cni.conf).', default: true }),
-    binDir: s.string({ description: 'Host folder of CNI plugin binaries.', default: '/opt/cni/bin', allowEmpty: false, pattern: /\/\S*/, patternName: 'an absolute path' }),
-    confDir: s.string({ description: 'Host folder of CNI network configuration.', default: '/etc/cni/net.d', allowEmpty: false, pattern: /\/\S*/, patternName: 'an absolute path' }),
+    namespace: s.string({ description: 'Namespace of the istio-cni DaemonSet ("" = global.istioNamespace, or kube-system with global.platform openshift).', pattern: DNS_LABEL, patternName: 'a DNS-1123 label' }),
+    chained: s.boolean({ description: 'Chain the Istio plugin into the existing CNI configuration (false = write a standalone istio-cni.conf; always false with global.platform openshift, whose Multus does not chain).', default: true }),
+    binDir: s.string({ description: 'Host folder of CNI plugin binaries ("" = the platform\'s: /opt/cni/bin without global.platform).', pattern: /\/\S*/, patternName: 'an absolute path' }),
+    confDir: s.string({ description: 'Host folder of CNI network configuration ("" = the platform\'s: /etc/cni/net.d without global.platform).', pattern: /\/\S*/, patternName: 'an absolute path' }),
     excludeNamespaces: s.list(s.string({ description: 'Namespace.', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a namespace name' }), {
       description: 'Namespaces whose pods the CNI plugin never touches.', uniqueItems: true, default: ['kube-system'],
     }),
@@ -398,6 +402,7 @@ export const VALUES_MODEL = s.object({
   description: 'istio-pack values.',
   rules: [
     requiresTrue('ambient.enabled', 'cni.enabled', 'ztunnel gets its traffic from istio-cni'),
+    requiresTrueWhen('global.platform', 'openshift', 'cni.enabled', 'OpenShift refuses istio-init\'s NET_ADMIN: sidecars get their traffic redirection from istio-cni'),
     ingressServiceRendered(INGRESS_GATEWAY.defaultValue().gatewayName),
   ],
 });

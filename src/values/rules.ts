@@ -69,6 +69,22 @@ export function requiresTrue(field: string, required: string, reason: string): C
   };
 }
 
+/** When the text `field` equals `equals`, the boolean `required` must be true. */
+export function requiresTrueWhen(field: string, equals: string, required: string, reason: string): CrossFieldRule {
+  const lookup = (object: string, dotted: string) => `${object}.${dotted}`;
+  const message = `${equals} needs ${required}: true (${reason}), got ${required}`;
+  return {
+    check: (value) => (get(value, field) === equals && get(value, required) !== true
+      ? [{ path: field, message: `${message} ${get(value, required)}` }]
+      : []),
+    template: (object, path) => [
+      `{{- if and (eq ${lookup(object, field)} ${JSON.stringify(equals)}) (not ${lookup(object, required)}) }}`,
+      appendError(path, field, `${message} %v`, lookup(object, required)),
+      '{{- end }}',
+    ],
+  };
+}
+
 function get(value: any, dotted: string): unknown {
   return dotted.split('.').reduce((current, key) => current?.[key], value);
 }

@@ -95,6 +95,30 @@ export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknow
   }],
   ['a remote control plane at an IPv6 address', { remote: { enabled: true, pilotAddress: '2001:db8::15' }, istiod: { enabled: true } }],
   ['a remote control plane by DNS name', { remote: { enabled: true, pilotAddress: 'istiod.primary.example.com' } }],
+  ['OpenShift: ambient, every addon, egress and Kiali basic auth, with UIDs left to the platform', {
+    global: { platform: 'openshift' },
+    cni: { enabled: true },
+    ambient: { enabled: true },
+    gateways: { egress: [{ gatewayName: 'egressgateway' }] },
+    addons: {
+      prometheus: { enabled: true }, grafana: { enabled: true }, jaeger: { enabled: true },
+      kiali: { enabled: true, auth: { strategy: 'basic', basic: { htpasswdSecret: { name: 'kiali-users' } } } },
+    },
+  }],
+  ['OpenShift with cni.chained, paths and namespace set by the user', {
+    global: { platform: 'openshift', istioNamespace: 'mesh-system' },
+    cni: { enabled: true, chained: true, namespace: 'istio-cni', binDir: '/opt/custom/bin', confDir: '/etc/custom/net.d' },
+  }],
+  ['GKE: istio-cni and ztunnel outside kube-system need ResourceQuotas', {
+    global: { platform: 'gke' }, cni: { enabled: true }, ambient: { enabled: true },
+  }],
+  ['GKE with istio-cni in kube-system: no quota there', {
+    global: { platform: 'gke' }, cni: { enabled: true, namespace: 'kube-system' },
+  }],
+  ['k3d', { global: { platform: 'k3d' }, cni: { enabled: true } }],
+  ['k3s, ambient', { global: { platform: 'k3s' }, cni: { enabled: true }, ambient: { enabled: true } }],
+  ['microk8s', { global: { platform: 'microk8s' }, cni: { enabled: true } }],
+  ['minikube, ambient', { global: { platform: 'minikube' }, cni: { enabled: true }, ambient: { enabled: true } }],
   ['numbers at the edges of formats', {
     tracing: { enabled: true, sampling: 0.0000001 },
     istiod: { autoscale: { min: 1, max: 100, targetCPUUtilizationPercentage: 1 } },
