@@ -6,13 +6,14 @@ import {
   ISTIO_PACK_EQUIVALENT,
   PolicyRuleFact,
   RBAC_DEVIATIONS,
+  RBAC_INSTALLS,
+  RbacInstall,
   ROLES_BEYOND_UPSTREAM_CHARTS,
   UPSTREAM_CRDS,
   UPSTREAM_INSTALLS,
   UPSTREAM_ISTIOD_ENV,
   UPSTREAM_RBAC,
   UPSTREAM_WEBHOOKS,
-  UpstreamInstall,
   WEBHOOK_DEVIATIONS,
   WebhookFact,
 } from './fixtures/istio-1.30.3-upstream';
@@ -26,10 +27,10 @@ import { objectsOfFiles } from './support/objects';
 
 type K8sObject = Record<string, any>;
 
-const rendered = new Map<UpstreamInstall, K8sObject[]>();
+const rendered = new Map<RbacInstall, K8sObject[]>();
 
 /** istio-pack's objects for the install upstream renders as `install`. */
-function oursFor(install: UpstreamInstall): K8sObject[] {
+function oursFor(install: RbacInstall): K8sObject[] {
   const cached = rendered.get(install);
   if (cached) return cached;
   const { profile, values } = ISTIO_PACK_EQUIVALENT[install];
@@ -179,7 +180,7 @@ function rolesOf(objects: readonly K8sObject[]): Record<string, Array<Record<str
 }
 
 describe('RBAC rules equal upstream\'s, every rule of every Role and ClusterRole', () => {
-  test.each(UPSTREAM_INSTALLS)('%s', (install) => {
+  test.each(RBAC_INSTALLS)('%s', (install) => {
     // GIVEN
     const declared = RBAC_DEVIATIONS
       .filter((d) => d.installs.includes(install))
