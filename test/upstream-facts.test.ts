@@ -2,7 +2,7 @@ import { renderProfile } from '../src/outputs/render-profile';
 import { BUILTIN_PROFILES, builtinProfile } from '../src/profiles/builtin-profiles';
 import {
   CrdFact,
-  ISTIOD_ENV_DEVIATIONS,
+  ENV_DEVIATIONS,
   ISTIO_PACK_EQUIVALENT,
   PolicyRuleFact,
   RBAC_DEVIATIONS,
@@ -11,17 +11,18 @@ import {
   ROLES_BEYOND_UPSTREAM_CHARTS,
   UPSTREAM_CRDS,
   UPSTREAM_INSTALLS,
-  UPSTREAM_ISTIOD_ENV,
+  UPSTREAM_CONTAINER_ENV,
   UPSTREAM_RBAC,
   UPSTREAM_WEBHOOKS,
   WEBHOOK_DEVIATIONS,
+  WORKLOADS_BEYOND_UPSTREAM_CHARTS,
   WebhookFact,
 } from './fixtures/istio-1.30.3-upstream';
 import { objectsOfFiles } from './support/objects';
 
 /**
- * istio-pack against upstream Istio 1.30.3 (fixture istio-1.30.3-upstream.ts), compared whole: istiod's
- * env list, every RBAC rule, every webhook field, every CRD's names and versions. A difference fails unless
+ * istio-pack against upstream Istio 1.30.3 (fixture istio-1.30.3-upstream.ts), compared whole: every Istio
+ * container's env list, every RBAC rule, every webhook field, every CRD's names and versions. A difference fails unless
  * the fixture's deviation table lists it, and a table row that no longer differs fails too.
  */
 
@@ -58,69 +59,91 @@ function canonical(value: unknown): string {
 }
 
 // ------------------------------------------------------------------------------------------------------
-// istiod env
+// Container env
 // ------------------------------------------------------------------------------------------------------
 
-/** An env entry without its name, as the API server stores it (resourceFieldRef defaults to its own container). */
+/**
+ * An env entry without its name, as the API server stores it: a fieldRef without apiVersion gets v1, a
+ * resourceFieldRef without containerName refers to its own container.
+ */
 function effectiveEnvEntry(entry: Record<string, any>, container: string): Record<string, unknown> {
   const { name: _name, ...rest } = entry;
-  const ref = rest.valueFrom?.resourceFieldRef;
-  if (ref) return { ...rest, valueFrom: { ...rest.valueFrom, resourceFieldRef: { containerName: container, ...ref } } };
+  const fieldRef = rest.valueFrom?.fieldRef;
+  if (fieldRef) return { ...rest, valueFrom: { ...rest.valueFrom, fieldRef: { apiVersion: 'v1', ...fieldRef } } };
+  const resourceRef = rest.valueFrom?.resourceFieldRef;
+  if (resourceRef) return { ...rest, valueFrom: { ...rest.valueFrom, resourceFieldRef: { containerName: container, ...resourceRef } } };
   return rest;
 }
 
-interface EnvDifference { readonly name: string; readonly ours: unknown; readonly upstream: unknown }
+interface EnvDifference { readonly container: string; readonly name: string; readonly ours: unknown; readonly upstream: unknown }
 
-function envDifferences(ours: ReadonlyArray<Record<string, any>>, upstream: ReadonlyArray<Record<string, any>>): EnvDifference[] {
-  const byName = (list: ReadonlyArray<Record<string, any>>) => new Map(list.map((e) => [e.name as string, effectiveEnvEntry(e, 'discovery')]));
+/** Differences between two containers' env lists, entry by entry (a missing entry is undefined). */
+function envDifferences(container: string, ours: ReadonlyArray<Record<string, any>>, upstream: ReadonlyArray<Record<string, any>>): EnvDifference[] {
+  const containerName = container.split('/')[2];
+  const byName = (list: ReadonlyArray<Record<string, any>>) => new Map(list.map((e) => [e.name as string, effectiveEnvEntry(e, containerName)]));
   const oursByName = byName(ours);
   const upstreamByName = byName(upstream);
   const names = [...new Set([...upstreamByName.keys(), ...oursByName.keys()])];
   return names
     .filter((name) => canonical(oursByName.get(name)) !== canonical(upstreamByName.get(name)))
-    .map((name) => ({ name, ours: oursByName.get(name), upstream: upstreamByName.get(name) }));
+    .map((name) => ({ container, name, ours: oursByName.get(name), upstream: upstreamByName.get(name) }));
 }
 
-function istiodEnv(objects: readonly K8sObject[]): Array<Record<string, any>> {
-  const deployments = objects.filter((o) => o.kind === 'Deployment' && /^istiod(-|$)/.test(o.metadata.name));
-  expect(deployments).toHaveLength(1);
-  const containers = deployments[0].spec.template.spec.containers.filter((c: K8sObject) => c.name === 'discovery');
-  expect(containers).toHaveLength(1);
-  return containers[0].env;
+/** `Kind/workload/container` → env of every container of the Istio workloads (addons left out). */
+function containerEnvs(objects: readonly K8sObject[]): Record<string, Array<Record<string, any>>> {
+  const result: Record<string, Array<Record<string, any>>> = {};
+  for (const workload of objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet')) {
+    if (WORKLOADS_BEYOND_UPSTREAM_CHARTS.includes(`${workload.kind}/${workload.metadata.name}`)) continue;
+    for (const container of workload.spec.template.spec.containers) result[`${workload.kind}/${workload.metadata.name}/${container.name}`] = container.env ?? [];
+  }
+  return result;
 }
 
-describe('istiod env equals upstream\'s, whole list', () => {
+describe('the env of every Istio container equals upstream\'s, whole list', () => {
   test.each(UPSTREAM_INSTALLS)('%s', (install) => {
-    // GIVEN upstream's env and the deviations istio-pack declares for this install
-    const upstream = UPSTREAM_ISTIOD_ENV[install];
-    const declared = ISTIOD_ENV_DEVIATIONS
+    // GIVEN upstream's env lists and the deviations istio-pack declares for this install
+    const upstream = UPSTREAM_CONTAINER_ENV[install];
+    const declared = ENV_DEVIATIONS
       .filter((d) => d.installs.includes(install))
-      .map((d) => ({ name: d.name, ours: d.ours, upstream: d.upstream }));
+      .map((d) => ({ container: d.container, name: d.name, ours: d.ours, upstream: d.upstream }));
 
     // WHEN istio-pack renders the same install
-    const ours = istiodEnv(oursFor(install));
+    const ours = containerEnvs(oursFor(install));
 
-    // THEN no name repeats, every difference is a declared deviation and every declared deviation still differs
-    const names = ours.map((e) => e.name);
-    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
-    expect(envDifferences(ours, upstream)).toEqual(declared);
+    // THEN the same containers exist
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(upstream).sort());
+    // AND no name repeats, every difference is a declared deviation, and every declared deviation still differs
+    const differences: EnvDifference[] = [];
+    const repeated: string[] = [];
+    for (const [container, env] of Object.entries(ours)) {
+      const names = env.map((e) => e.name as string);
+      repeated.push(...names.filter((name, i) => names.indexOf(name) !== i).map((name) => `${container} ${name}`));
+      differences.push(...envDifferences(container, env, upstream[container] ?? []));
+    }
+    expect(repeated).toEqual([]);
+    expect(differences).toEqual(declared);
 
     // AND the names both render come in upstream's order
-    const shared = names.filter((name) => upstream.some((e) => e.name === name));
-    expect(shared).toEqual(upstream.map((e) => e.name).filter((name) => shared.includes(name)));
+    const misordered = Object.entries(ours).filter(([container, env]) => {
+      const theirs = (upstream[container] ?? []).map((e) => e.name);
+      const shared = env.map((e) => e.name as string).filter((name) => theirs.includes(name));
+      return canonical(shared) !== canonical(theirs.filter((name) => shared.includes(name)));
+    }).map(([container]) => container);
+    expect(misordered).toEqual([]);
   });
 
   test('the comparison notices a removed variable and a changed value', () => {
-    // GIVEN upstream's default env
-    const upstream = UPSTREAM_ISTIOD_ENV.default;
+    // GIVEN upstream's istiod env
+    const container = 'Deployment/istiod/discovery';
+    const upstream = UPSTREAM_CONTAINER_ENV.default[container];
 
     // WHEN one entry is dropped and one value changed
     const dropped = upstream.filter((e) => e.name !== 'PILOT_ENABLE_ANALYSIS');
     const flipped = upstream.map((e) => (e.name === 'PILOT_CERT_PROVIDER' ? { ...e, value: 'kubernetes' } : e));
 
     // THEN both are differences
-    expect(envDifferences(dropped, upstream).map((d) => d.name)).toEqual(['PILOT_ENABLE_ANALYSIS']);
-    expect(envDifferences(flipped, upstream)).toEqual([{ name: 'PILOT_CERT_PROVIDER', ours: { value: 'kubernetes' }, upstream: { value: 'istiod' } }]);
+    expect(envDifferences(container, dropped, upstream).map((d) => d.name)).toEqual(['PILOT_ENABLE_ANALYSIS']);
+    expect(envDifferences(container, flipped, upstream)).toEqual([{ container, name: 'PILOT_CERT_PROVIDER', ours: { value: 'kubernetes' }, upstream: { value: 'istiod' } }]);
   });
 
   test('user env (istiod.env) is added after upstream\'s fixed entries, sorted by name, as the chart ranges over the map', () => {
@@ -129,7 +152,7 @@ describe('istiod env equals upstream\'s, whole list', () => {
     const values = { istiod: { env: { ZETA_FLAG: 'z', ALPHA_FLAG: 'a', PILOT_X: '1' } } };
 
     // WHEN
-    const env = istiodEnv(objectsOfFiles(renderProfile(builtin, { userValues: [{ source: 'test values', values }] }).files));
+    const env = containerEnvs(objectsOfFiles(renderProfile(builtin, { userValues: [{ source: 'test values', values }] }).files))['Deployment/istiod/discovery'];
 
     // THEN all upstream entries stay, and the user's follow CA_TRUSTED_NODE_ACCOUNTS in key order
     const names = env.map((e) => e.name);
