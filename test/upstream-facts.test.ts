@@ -8,6 +8,8 @@ import {
   RBAC_DEVIATIONS,
   RBAC_INSTALLS,
   RbacInstall,
+  SELECTOR_PORTS_DEVIATIONS,
+  UPSTREAM_SELECTORS_AND_PORTS,
   ROLES_BEYOND_UPSTREAM_CHARTS,
   UPSTREAM_CRDS,
   UPSTREAM_INSTALLS,
@@ -385,5 +387,47 @@ describe('CRDs: group, names, scope and versions equal upstream\'s crd-all.gen.y
     const ours = crds.map(crdFacts).sort((a, b) => a.name.localeCompare(b.name));
     expect(ours.map((c) => c.name)).toEqual(UPSTREAM_CRDS.map((c) => c.name));
     for (const [i, crd] of ours.entries()) expect(crd).toEqual(JSON.parse(JSON.stringify(UPSTREAM_CRDS[i])));
+  });
+});
+
+// ------------------------------------------------------------------------------------------------------
+// Selectors, Service types and ports
+// ------------------------------------------------------------------------------------------------------
+
+/** Every workload's selector and every Service's selector, type and effective ports. */
+function selectorsAndPorts(objects: readonly K8sObject[]): Record<string, Record<string, unknown>> {
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const o of objects) {
+    if (['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind)) result[`${o.kind}/${o.metadata.name}`] = { selector: o.spec.selector };
+    if (o.kind === 'Service') {
+      result[`Service/${o.metadata.name}`] = {
+        selector: o.spec.selector,
+        type: o.spec.type ?? 'ClusterIP',
+        ports: o.spec.ports.map((p: K8sObject) => ({
+          name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP', ...(p.nodePort === undefined ? {} : { nodePort: p.nodePort }),
+        })),
+      };
+    }
+  }
+  return result;
+}
+
+describe('workload selectors and Service selectors, types and ports equal upstream\'s', () => {
+  test.each(UPSTREAM_INSTALLS)('%s', (install) => {
+    // GIVEN
+    const upstream = UPSTREAM_SELECTORS_AND_PORTS[install];
+    const declared = SELECTOR_PORTS_DEVIATIONS
+      .filter((d) => d.installs.includes(install))
+      .map((d) => ({ object: d.object, field: d.field, ours: d.ours, upstream: d.upstream }));
+
+    // WHEN
+    const ours = selectorsAndPorts(oursFor(install));
+
+    // THEN the same workloads and Services exist, and every field is upstream's or a declared deviation
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(upstream).sort());
+    const differences = Object.keys(upstream).sort().flatMap((object) => (['selector', 'type', 'ports'] as const)
+      .filter((field) => canonical(ours[object][field]) !== canonical(upstream[object][field]))
+      .map((field) => ({ object, field, ours: ours[object][field], upstream: upstream[object][field] })));
+    expect(differences).toEqual(declared);
   });
 });
