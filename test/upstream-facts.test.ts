@@ -10,7 +10,6 @@ import {
   RbacInstall,
   SELECTOR_PORTS_DEVIATIONS,
   UPSTREAM_SELECTORS_AND_PORTS,
-  ROLES_BEYOND_UPSTREAM_CHARTS,
   UPSTREAM_CRDS,
   UPSTREAM_INSTALLS,
   UPSTREAM_CONTAINER_ENV,
@@ -185,8 +184,8 @@ function ruleDifferences(ours: Readonly<Record<string, readonly Record<string, a
   for (const object of objects) {
     const mine = (ours[object] ?? []).map(normalisedRule);
     const theirs = (upstream[object] ?? []).map(normalisedRule);
-    const onlyOurs = mine.filter((r) => !theirs.includes(r));
-    const onlyUpstream = theirs.filter((r) => !mine.includes(r));
+    const onlyOurs = mine.filter((r) => !theirs.includes(r)).sort();
+    const onlyUpstream = theirs.filter((r) => !mine.includes(r)).sort();
     const missing = ours[object] === undefined || upstream[object] === undefined;
     if (missing || onlyOurs.length > 0 || onlyUpstream.length > 0) {
       differences.push({ object, onlyOurs: onlyOurs.map((r) => JSON.parse(r)), onlyUpstream: onlyUpstream.map((r) => JSON.parse(r)) });
@@ -198,8 +197,7 @@ function ruleDifferences(ours: Readonly<Record<string, readonly Record<string, a
 function rolesOf(objects: readonly K8sObject[]): Record<string, Array<Record<string, any>>> {
   const roles: Record<string, Array<Record<string, any>>> = {};
   for (const o of objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole')) {
-    const key = keyOf(o);
-    if (!ROLES_BEYOND_UPSTREAM_CHARTS.includes(key)) roles[key] = o.rules ?? [];
+    roles[keyOf(o)] = o.rules ?? [];
   }
   return roles;
 }
@@ -209,7 +207,11 @@ describe('RBAC rules equal upstream\'s, every rule of every Role and ClusterRole
     // GIVEN
     const declared = RBAC_DEVIATIONS
       .filter((d) => d.installs.includes(install))
-      .map((d) => ({ object: d.object, onlyOurs: d.onlyOurs.map((r) => JSON.parse(normalisedRule(r))), onlyUpstream: d.onlyUpstream.map((r) => JSON.parse(normalisedRule(r))) }));
+      .map((d) => ({
+        object: d.object,
+        onlyOurs: d.onlyOurs.map(normalisedRule).sort().map((r) => JSON.parse(r)),
+        onlyUpstream: d.onlyUpstream.map(normalisedRule).sort().map((r) => JSON.parse(r)),
+      }));
 
     // WHEN
     const ours = rolesOf(oursFor(install));
@@ -233,14 +235,6 @@ describe('RBAC rules equal upstream\'s, every rule of every Role and ClusterRole
     expect(ruleDifferences(lessVerbs, upstream).map((d) => d.object)).toEqual([name]);
     expect(ruleDifferences(lessResources, upstream).map((d) => d.object)).toEqual([name]);
     expect(ruleDifferences(lessRoles, upstream).map((d) => d.object)).toEqual([name]);
-  });
-
-  test('the roles beyond upstream\'s charts are exactly the demo addons\'', () => {
-    // WHEN
-    const demoRoles = oursFor('demo').filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').map(keyOf);
-
-    // THEN
-    expect(ROLES_BEYOND_UPSTREAM_CHARTS.filter((key) => demoRoles.includes(key))).toEqual(ROLES_BEYOND_UPSTREAM_CHARTS);
   });
 });
 
