@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Grafana } from '../src/components/grafana';
 import { Kiali } from '../src/components/kiali';
@@ -102,6 +104,48 @@ describe('Kiali', () => {
     expect(template).toContain('proxy_pass http://127.0.0.1:20002;');
     expect(only(objects, 'Secret', 'kiali-basic-auth-token').type).toBe('kubernetes.io/service-account-token');
     expect(only(objects, 'Service').spec.ports[0]).toMatchObject({ port: 20001, targetPort: 20001 });
+  });
+
+  test('basic-auth users are read-only by default: bound to kiali-viewer, no admin role rendered', () => {
+    // GIVEN basic auth without a role
+    const values = valuesWith({ addons: { kiali: { enabled: true, auth: { strategy: 'basic', basic: { htpasswdSecret: { name: 'kiali-users' } } } } } });
+
+    // WHEN
+    const objects = synthComponent((scope) => new Kiali(scope, 'kiali', { values }));
+
+    // THEN the role defaults to viewer, and the basic-auth account is bound to the read-only ClusterRole only
+    expect(values.addons.kiali.auth.basic.role).toBe('viewer');
+    expect(only(objects, 'ClusterRoleBinding', 'kiali-basic-auth')).toMatchObject({
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kiali-viewer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'kiali-basic-auth', namespace: 'istio-system' }],
+    });
+    expect(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name)).toEqual(['kiali-viewer']);
+    const verbs = only(objects, 'ClusterRole', 'kiali-viewer').rules.flatMap((rule: any) => rule.verbs);
+    expect(verbs.filter((verb: string) => !['get', 'list', 'watch', 'create', 'post'].includes(verb))).toEqual([]);
+    expect(only(objects, 'ClusterRole', 'kiali-viewer').rules.filter((rule: any) => rule.verbs.includes('create')).flatMap((rule: any) => rule.resources).sort())
+      .toEqual(['pods/portforward', 'tokenreviews']);
+  });
+
+  test('the chart defaults the basic-auth role to viewer too', () => {
+    // GIVEN the generated chart's schema and values
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'charts', 'istio', 'values.schema.json'), 'utf8'));
+    const chartValues = yaml.load(fs.readFileSync(path.join(__dirname, '..', 'charts', 'istio', 'values.yaml'), 'utf8')) as any;
+
+    // THEN
+    expect(schema.properties.addons.properties.kiali.properties.auth.properties.basic.properties.role.default).toBe('viewer');
+    expect(chartValues.addons.kiali.auth.basic.role).toBe('viewer');
+  });
+
+  test('role admin binds basic-auth users to kiali-basic-auth-admin, which may edit Istio config', () => {
+    // WHEN
+    const objects = kiali({ auth: { strategy: 'basic', basic: { htpasswdSecret: { name: 'kiali-users' }, role: 'admin' } } });
+
+    // THEN
+    expect(only(objects, 'ClusterRoleBinding', 'kiali-basic-auth').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kiali-basic-auth-admin' });
+    const adminVerbs = only(objects, 'ClusterRole', 'kiali-basic-auth-admin').rules.flatMap((rule: any) => rule.verbs);
+    expect(adminVerbs).toEqual(expect.arrayContaining(['create', 'delete', 'patch']));
+    // Kiali's own account stays read-only
+    expect(only(objects, 'ClusterRoleBinding', 'kiali').roleRef.name).toBe('kiali-viewer');
   });
 
   test('hashed users from values are rendered into a Secret, never a ConfigMap', () => {

@@ -81,6 +81,59 @@ function effectiveSubjects(binding: K8sObject): SubjectFact[] {
   }));
 }
 
+/** The content fields (beyond identity) a fact of each kind records; kinds not listed are identity only. */
+const CONTENT_FIELDS: Readonly<Record<string, ReadonlyArray<keyof AdoptionFact>>> = {
+  Deployment: ['selector', 'podLabels', 'containerPorts'],
+  Service: ['serviceSelector', 'serviceType', 'servicePorts'],
+  MutatingWebhookConfiguration: ['webhooks'],
+  ValidatingWebhookConfiguration: ['webhooks'],
+  RoleBinding: ['roleRef', 'subjects'],
+  ClusterRoleBinding: ['roleRef', 'subjects'],
+  HorizontalPodAutoscaler: ['scaleTargetRef'],
+};
+const IDENTITY_FIELDS = ['apiGroup', 'kind', 'name', 'namespace', 'origin', 'source'];
+
+function contentFields(fact: AdoptionFact): string[] {
+  return Object.keys(fact).filter((key) => !IDENTITY_FIELDS.includes(key)).sort();
+}
+
+/** A fact with its container ports in set order (they are compared as a set). */
+function comparableFact(fact: AdoptionFact): Record<string, unknown> {
+  const { origin: _origin, source: _source, ...rest } = fact;
+  return fact.containerPorts ? { ...rest, containerPorts: containerPortSet(fact.containerPorts) } : rest;
+}
+
+/**
+ * The fact istio-pack's object states, in the fixture's shape: identity plus every content field of the
+ * fact's kind, read from the object whether or not it is there (a missing field is then a difference).
+ */
+function observedFact(obj: K8sObject, fact: AdoptionFact): Record<string, unknown> {
+  const observed: Record<string, unknown> = {
+    apiGroup: groupOf(obj.apiVersion),
+    kind: obj.kind,
+    name: obj.metadata?.name,
+    ...(obj.metadata?.namespace === undefined ? {} : { namespace: obj.metadata.namespace }),
+  };
+  const podLabels: Record<string, string> = obj.spec?.template?.metadata?.labels ?? {};
+  const containers: Array<Record<string, any>> = obj.spec?.template?.spec?.containers ?? [];
+  const readers: Record<string, () => unknown> = {
+    // matchLabels alone; a selector with anything else (matchExpressions) is returned whole, so it differs.
+    selector: () => (Object.keys(obj.spec?.selector ?? {}).join() === 'matchLabels' ? obj.spec.selector.matchLabels : obj.spec?.selector),
+    // Only the labels the fact names (upstream pods carry more, e.g. version labels); missing ones show as undefined.
+    podLabels: () => Object.fromEntries(Object.keys(fact.podLabels ?? podLabels).map((key) => [key, podLabels[key]])),
+    containerPorts: () => containerPortSet(containers.flatMap((c) => c.ports ?? [])),
+    serviceSelector: () => obj.spec?.selector,
+    serviceType: () => obj.spec?.type ?? 'ClusterIP',
+    servicePorts: () => effectiveServicePorts(obj.spec?.ports),
+    webhooks: () => (obj.webhooks ?? []).map((w: Record<string, any>) => w.name),
+    roleRef: () => (obj.roleRef?.apiGroup === 'rbac.authorization.k8s.io' ? { kind: obj.roleRef.kind, name: obj.roleRef.name } : obj.roleRef),
+    subjects: () => effectiveSubjects(obj),
+    scaleTargetRef: () => ({ kind: obj.spec?.scaleTargetRef?.kind, name: obj.spec?.scaleTargetRef?.name }),
+  };
+  for (const field of CONTENT_FIELDS[fact.kind] ?? []) observed[field] = readers[field]();
+  return observed;
+}
+
 const rows: Array<[string, AdoptionProfile, AdoptionFact]> = PROFILES.flatMap((profile) =>
   ISTIOCTL_ADOPTION_FACTS[profile].map((fact): [string, AdoptionProfile, AdoptionFact] => [
     `${profile} ${fact.kind}/${fact.name}`,
@@ -104,6 +157,16 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
     expect(new Set(rows.map(([title]) => title)).size).toBe(rows.length);
   });
 
+  test('every fact records exactly the content fields its kind needs (so every row is compared in full)', () => {
+    // WHEN
+    const wrong = [...PROFILES.flatMap((profile) => ISTIOCTL_ADOPTION_FACTS[profile]), ...ISTIOCTL_REMOVED_ON_ADOPTION]
+      .map((fact) => ({ fact: `${fact.kind}/${fact.name}`, fields: contentFields(fact), expected: [...(CONTENT_FIELDS[fact.kind] ?? [])].sort() }))
+      .filter((row) => JSON.stringify(row.fields) !== JSON.stringify(row.expected));
+
+    // THEN
+    expect(wrong).toEqual([]);
+  });
+
   test.each(rows)('%s', (_title, profile, fact) => {
     // GIVEN the object an istioctl-installed cluster holds
     const expectedKey = keyOfFact(fact);
@@ -114,39 +177,10 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
 
     // THEN the object exists exactly once with the same group, kind, namespace and name
     expect(matches.map(keyOfObject)).toEqual([expectedKey]);
-    const obj = matches[0];
 
-    // AND the immutable Deployment selector is identical
-    if (fact.selector) expect(obj.spec?.selector).toEqual({ matchLabels: fact.selector });
-
-    // AND the pod template carries the selector-relevant labels with the same values
-    if (fact.podLabels) expect(obj.spec?.template?.metadata?.labels ?? {}).toEqual(expect.objectContaining(fact.podLabels));
-
-    // AND the Service selects the same pods, with the same type and ports (name, port, targetPort, protocol)
-    if (fact.serviceSelector) expect(obj.spec?.selector).toEqual(fact.serviceSelector);
-    if (fact.serviceType) expect(obj.spec?.type ?? 'ClusterIP').toBe(fact.serviceType);
-    if (fact.servicePorts) expect(effectiveServicePorts(obj.spec?.ports)).toEqual(fact.servicePorts);
-
-    // AND the containers expose the same ports
-    if (fact.containerPorts) {
-      const containers: Array<Record<string, any>> = obj.spec?.template?.spec?.containers ?? [];
-      const ours = containers.flatMap((c) => c.ports ?? []);
-      expect(containerPortSet(ours)).toEqual(containerPortSet(fact.containerPorts));
-    }
-
-    // AND the webhook configuration has the same webhooks
-    if (fact.webhooks) expect((obj.webhooks ?? []).map((w: Record<string, any>) => w.name)).toEqual(fact.webhooks);
-
-    // AND bindings keep their immutable roleRef and their subjects
-    if (fact.roleRef) {
-      expect(obj.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: fact.roleRef.kind, name: fact.roleRef.name });
-    }
-    if (fact.subjects) expect(effectiveSubjects(obj)).toEqual(fact.subjects);
-
-    // AND the autoscaler scales the same workload
-    if (fact.scaleTargetRef) {
-      expect({ kind: obj.spec?.scaleTargetRef?.kind, name: obj.spec?.scaleTargetRef?.name }).toEqual(fact.scaleTargetRef);
-    }
+    // AND every field its kind carries is the same: immutable Deployment selector, selector-relevant pod labels,
+    // container ports (as a set), Service selector/type/ports, webhook names, binding roleRef/subjects, HPA target
+    expect(observedFact(matches[0], fact)).toEqual(comparableFact(fact));
   });
 
   test('informational: objects rendered beyond what istioctl creates', () => {

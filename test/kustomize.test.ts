@@ -3,12 +3,22 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
 import { synthesize } from '../src/outputs/synth';
+import { firstDifference } from './support/objects';
 import { Workspace } from './support/workspace';
 
 /** `kubectl kustomize` (the real kustomize, as `kubectl apply -k` and Argo CD/Flux run it). */
 function kustomize(folder: string): Array<Record<string, any>> {
   const output = execFileSync('kubectl', ['kustomize', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return (yaml.loadAll(output) as Array<Record<string, any>>).filter((doc) => doc);
+}
+
+/** A copy with every map's keys sorted, for content equality regardless of key order. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
 }
 
 let workspace: Workspace;
@@ -44,6 +54,10 @@ describe('kubectl kustomize builds every profile', () => {
     const key = (o: Record<string, any>) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     expect(objects.map(key).sort()).toEqual(synthesised.map(key).sort());
     expect(new Set(objects.map(key)).size).toBe(objects.length);
+    // AND kustomize passes every object through unchanged (the kustomization has no transformers): same content
+    const byKey = new Map(synthesised.map((o) => [key(o), o]));
+    const changed = objects.filter((o) => JSON.stringify(sortKeys(o)) !== JSON.stringify(sortKeys(byKey.get(key(o)))));
+    expect(changed.map((o) => `${key(o)}: ${firstDifference(sortKeys(o), sortKeys(byKey.get(key(o))))}`)).toEqual([]);
   });
 
   test('the namespace and CRDs come first, so `kubectl apply -k` can create everything in one pass', () => {

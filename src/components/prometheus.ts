@@ -81,7 +81,8 @@ export class Prometheus extends Construct {
     clusterRoleWithBinding(this, 'cluster', {
       name: 'prometheus',
       rules: [
-        { apiGroups: [''], resources: ['nodes', 'nodes/proxy', 'nodes/metrics', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+        // No nodes/proxy: it opens the kubelet API (upstream's samples/addons Prometheus does not get it either).
+        { apiGroups: [''], resources: ['nodes', 'nodes/metrics', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
         { nonResourceURLs: ['/metrics'], verbs: ['get'] },
       ],

@@ -2,7 +2,9 @@
  * Generates varied, valid values files for property-based tests from a seed (same seed, same values):
  * gateway lists of 0–3 items with varied ports, Service types and replica ranges, addon toggles,
  * IP ranges, tracing, injection settings, CNI/ambient, istiod scaling, the validation failure policy and
- * extension providers.
+ * extension providers. Maps (annotations, env, node selectors, istiod env, mesh extra config) have
+ * several keys written out of key order, so that output depending on insertion order shows up as a
+ * difference.
  */
 
 /** A small deterministic PRNG (mulberry32). */
@@ -40,6 +42,56 @@ export class Random {
     return result;
   }
 }
+
+/**
+ * `count` entries of `pool` (at least 2) in an order that is not key order: a seeded shuffle, reversed
+ * when it happens to come out sorted.
+ */
+function unsortedMap<T>(random: Random, pool: Readonly<Record<string, T>>, count: number): Record<string, T> {
+  const keys = random.sample(Object.keys(pool), Math.max(2, count));
+  const sorted = keys.every((key, i) => i === 0 || keys[i - 1] < key);
+  return Object.fromEntries((sorted ? keys.reverse() : keys).map((key) => [key, pool[key]]));
+}
+
+/** The same value with the keys of every map in reverse insertion order (lists keep their order). */
+export function reverseKeyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reverseKeyOrder);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).reverse().map((key) => [key, reverseKeyOrder((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}
+
+const SERVICE_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type': 'intranet',
+  'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec': 'slb.s1.small',
+  'example.com/owner': 'mesh-team',
+  'a.example.com/cost-center': '1234',
+  'zz.example.com/tier': 'edge',
+};
+const POD_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'example.com/team': 'mesh',
+  'sidecar.istio.io/logLevel': 'warning',
+  'a.example.com/on-call': 'platform',
+  'proxy.istio.io/config': '{"concurrency": 2}',
+};
+const GATEWAY_ENV: Readonly<Record<string, string>> = {
+  ISTIO_META_HTTP10: '1',
+  ISTIO_META_ROUTER_MODE: 'standard',
+  ZZ_EXTRA_FLAG: 'on',
+  A_FIRST_FLAG: 'yes',
+};
+const NODE_SELECTOR: Readonly<Record<string, string>> = {
+  'node-role': 'edge',
+  'kubernetes.io/arch': 'amd64',
+  'topology.kubernetes.io/zone': 'zone-b',
+};
+const ISTIOD_ENV: Readonly<Record<string, string>> = {
+  PILOT_ENABLE_ALPHA_GATEWAY_API: 'true',
+  PILOT_JWT_ENABLE_REMOTE_JWKS: 'envoy',
+  ENABLE_NATIVE_SIDECARS: 'true',
+  A_USER_FLAG: '1',
+};
 
 const PORT_NAMES = ['status-port', 'http2', 'https', 'tcp', 'tls', 'grpc', 'http-admin', 'tcp-db'];
 const CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.169.254/32', 'fd00::/8'];
@@ -91,13 +143,13 @@ function gateways(random: Random, kind: 'ingress' | 'egress', count: number, use
       item.autoscaleEnabled = false;
       item.replicaCount = random.int(1, 4);
     }
-    if (random.bool(0.3)) item.serviceAnnotations = { 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type': random.pick(['intranet', 'internet']) };
-    if (random.bool(0.2)) item.podAnnotations = { 'example.com/team': 'mesh' };
+    if (random.bool(0.3)) item.serviceAnnotations = unsortedMap(random, SERVICE_ANNOTATIONS, random.int(2, 4));
+    if (random.bool(0.2)) item.podAnnotations = unsortedMap(random, POD_ANNOTATIONS, random.int(2, 3));
     if (serviceType === 'LoadBalancer' && random.bool(0.3)) item.loadBalancerSourceRanges = random.sample(CIDRS.slice(0, 4), 2);
     if (serviceType === 'LoadBalancer' && random.bool(0.2)) item.loadBalancerIP = `203.0.113.${random.int(1, 250)}`;
     if (serviceType !== 'ClusterIP' && random.bool(0.3)) item.externalTrafficPolicy = random.pick(['Cluster', 'Local']);
-    if (random.bool(0.2)) item.env = { ISTIO_META_HTTP10: '1' };
-    if (random.bool(0.2)) item.nodeSelector = { 'node-role': 'edge' };
+    if (random.bool(0.2)) item.env = unsortedMap(random, GATEWAY_ENV, random.int(2, 4));
+    if (random.bool(0.2)) item.nodeSelector = unsortedMap(random, NODE_SELECTOR, random.int(2, 3));
     if (random.bool(0.2)) item.resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '', memory: '512Mi' } };
     items.push(item);
   }
@@ -119,7 +171,7 @@ export function generateValues(seed: number): Record<string, unknown> {
     if (enabledIngress.length > 0) mesh.ingressService = `istio-${enabledIngress[0].gatewayName}`;
     if (random.bool(0.3)) mesh.outboundTrafficPolicy = 'REGISTRY_ONLY';
     if (random.bool(0.3)) mesh.accessLogFile = '/dev/stdout';
-    if (random.bool(0.2)) mesh.extraConfig = { defaultConfig: { holdApplicationUntilProxyStarts: true }, enableAutoMtls: false };
+    if (random.bool(0.2)) mesh.extraConfig = { enableAutoMtls: false, defaultConfig: { holdApplicationUntilProxyStarts: true, concurrency: 2 }, accessLogEncoding: 'JSON' };
     values.gateways = { enabled: random.bool(0.9), ingress, egress };
     values.mesh = mesh;
   } else {
@@ -149,8 +201,8 @@ export function generateValues(seed: number): Record<string, unknown> {
   values.cni = { enabled: cni, ...(cni && random.bool(0.3) ? { namespace: 'kube-system', chained: false } : {}) };
   values.ambient = { enabled: cni && random.bool(0.5) };
   values.istiod = random.bool(0.5)
-    ? { autoscale: { enabled: true, min: 2, max: random.int(2, 6) } }
-    : { autoscale: { enabled: false }, replicaCount: random.int(1, 3), env: { PILOT_ENABLE_ALPHA_GATEWAY_API: 'true' } };
+    ? { autoscale: { enabled: true, min: 2, max: random.int(2, 6) }, ...(random.bool(0.3) ? { env: unsortedMap(random, ISTIOD_ENV, random.int(2, 4)) } : {}) }
+    : { autoscale: { enabled: false }, replicaCount: random.int(1, 3), env: unsortedMap(random, ISTIOD_ENV, random.int(2, 4)) };
   values.addons = {
     prometheus: { enabled: random.bool(), ...(random.bool(0.3) ? { persistence: { enabled: true, size: '20Gi' } } : {}) },
     grafana: { enabled: random.bool(), ...(random.bool(0.3) ? { adminSecret: { name: 'grafana-admin' } } : {}) },
