@@ -4,8 +4,10 @@ import { builtinProfile } from '../src/profiles/builtin-profiles';
 import {
   AdoptionFact,
   AdoptionProfile,
+  INJECTOR_WEBHOOKS,
   ISTIOCTL_ADOPTION_FACTS,
-  ISTIOCTL_REMOVED_ON_ADOPTION,
+  ISTIOCTL_DEFAULT_TAG,
+  ISTIOCTL_NEVER_MATCH,
   ServicePortFact,
   SubjectFact,
 } from './fixtures/istioctl-1.30.3-adoption';
@@ -21,15 +23,23 @@ const PROFILES: readonly AdoptionProfile[] = ['default', 'demo'];
 
 type K8sObject = Record<string, any>;
 
-const rendered = new Map<AdoptionProfile, K8sObject[]>();
+const rendered = new Map<string, K8sObject[]>();
 
-/** Renders a built-in profile once and returns every object of the manifest files its kustomization lists. */
-function objectsOf(profileName: AdoptionProfile): K8sObject[] {
-  const cached = rendered.get(profileName);
+/** The values file README's adoption section tells istioctl users to synth with. */
+const DEFAULT_TAG_VALUES = { revisionTags: ['default'] };
+
+/**
+ * Renders a built-in profile once (with the default tag, when asked) and returns every object of the
+ * manifest files its kustomization lists.
+ */
+function objectsOf(profileName: AdoptionProfile, withDefaultTag = false): K8sObject[] {
+  const cacheKey = `${profileName}/${withDefaultTag}`;
+  const cached = rendered.get(cacheKey);
   if (cached) return cached;
   const profile = builtinProfile(profileName);
   if (!profile) throw new Error(`no built-in profile ${profileName}`);
-  const { files } = renderProfile(profile);
+  const userValues = withDefaultTag ? [{ source: 'adoption values', values: DEFAULT_TAG_VALUES }] : [];
+  const { files } = renderProfile(profile, { userValues });
   const kustomization = loadAll(files.get('kustomization.yaml') ?? '')[0] as K8sObject;
   const objects: K8sObject[] = [];
   for (const file of kustomization.resources as string[]) {
@@ -37,7 +47,7 @@ function objectsOf(profileName: AdoptionProfile): K8sObject[] {
     if (content === undefined) throw new Error(`kustomization lists ${file}, which was not rendered`);
     for (const doc of loadAll(content)) if (doc) objects.push(doc as K8sObject);
   }
-  rendered.set(profileName, objects);
+  rendered.set(cacheKey, objects);
   return objects;
 }
 
@@ -81,6 +91,48 @@ function effectiveSubjects(binding: K8sObject): SubjectFact[] {
   }));
 }
 
+/** The rendered objects hold `fact`'s object with its identity, selectors, ports, webhooks, roleRef and subjects. */
+function expectFact(objects: K8sObject[], fact: AdoptionFact): void {
+  const expectedKey = keyOfFact(fact);
+  const matches = objects.filter((o) => keyOfObject(o) === expectedKey);
+
+  // THEN the object exists exactly once with the same group, kind, namespace and name
+  expect(matches.map(keyOfObject)).toEqual([expectedKey]);
+  const obj = matches[0];
+
+  // AND the immutable Deployment selector is identical
+  if (fact.selector) expect(obj.spec?.selector).toEqual({ matchLabels: fact.selector });
+
+  // AND the pod template carries the selector-relevant labels with the same values
+  if (fact.podLabels) expect(obj.spec?.template?.metadata?.labels ?? {}).toEqual(expect.objectContaining(fact.podLabels));
+
+  // AND the Service selects the same pods, with the same type and ports (name, port, targetPort, protocol)
+  if (fact.serviceSelector) expect(obj.spec?.selector).toEqual(fact.serviceSelector);
+  if (fact.serviceType) expect(obj.spec?.type ?? 'ClusterIP').toBe(fact.serviceType);
+  if (fact.servicePorts) expect(effectiveServicePorts(obj.spec?.ports)).toEqual(fact.servicePorts);
+
+  // AND the containers expose the same ports
+  if (fact.containerPorts) {
+    const containers: Array<Record<string, any>> = obj.spec?.template?.spec?.containers ?? [];
+    const ours = containers.flatMap((c) => c.ports ?? []);
+    expect(containerPortSet(ours)).toEqual(containerPortSet(fact.containerPorts));
+  }
+
+  // AND the webhook configuration has the same webhooks
+  if (fact.webhooks) expect((obj.webhooks ?? []).map((w: Record<string, any>) => w.name)).toEqual(fact.webhooks);
+
+  // AND bindings keep their immutable roleRef and their subjects
+  if (fact.roleRef) {
+    expect(obj.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: fact.roleRef.kind, name: fact.roleRef.name });
+  }
+  if (fact.subjects) expect(effectiveSubjects(obj)).toEqual(fact.subjects);
+
+  // AND the autoscaler scales the same workload
+  if (fact.scaleTargetRef) {
+    expect({ kind: obj.spec?.scaleTargetRef?.kind, name: obj.spec?.scaleTargetRef?.name }).toEqual(fact.scaleTargetRef);
+  }
+}
+
 const rows: Array<[string, AdoptionProfile, AdoptionFact]> = PROFILES.flatMap((profile) =>
   ISTIOCTL_ADOPTION_FACTS[profile].map((fact): [string, AdoptionProfile, AdoptionFact] => [
     `${profile} ${fact.kind}/${fact.name}`,
@@ -105,48 +157,7 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
   });
 
   test.each(rows)('%s', (_title, profile, fact) => {
-    // GIVEN the object an istioctl-installed cluster holds
-    const expectedKey = keyOfFact(fact);
-
-    // WHEN istio-pack renders the same profile
-    const objects = objectsOf(profile);
-    const matches = objects.filter((o) => keyOfObject(o) === expectedKey);
-
-    // THEN the object exists exactly once with the same group, kind, namespace and name
-    expect(matches.map(keyOfObject)).toEqual([expectedKey]);
-    const obj = matches[0];
-
-    // AND the immutable Deployment selector is identical
-    if (fact.selector) expect(obj.spec?.selector).toEqual({ matchLabels: fact.selector });
-
-    // AND the pod template carries the selector-relevant labels with the same values
-    if (fact.podLabels) expect(obj.spec?.template?.metadata?.labels ?? {}).toEqual(expect.objectContaining(fact.podLabels));
-
-    // AND the Service selects the same pods, with the same type and ports (name, port, targetPort, protocol)
-    if (fact.serviceSelector) expect(obj.spec?.selector).toEqual(fact.serviceSelector);
-    if (fact.serviceType) expect(obj.spec?.type ?? 'ClusterIP').toBe(fact.serviceType);
-    if (fact.servicePorts) expect(effectiveServicePorts(obj.spec?.ports)).toEqual(fact.servicePorts);
-
-    // AND the containers expose the same ports
-    if (fact.containerPorts) {
-      const containers: Array<Record<string, any>> = obj.spec?.template?.spec?.containers ?? [];
-      const ours = containers.flatMap((c) => c.ports ?? []);
-      expect(containerPortSet(ours)).toEqual(containerPortSet(fact.containerPorts));
-    }
-
-    // AND the webhook configuration has the same webhooks
-    if (fact.webhooks) expect((obj.webhooks ?? []).map((w: Record<string, any>) => w.name)).toEqual(fact.webhooks);
-
-    // AND bindings keep their immutable roleRef and their subjects
-    if (fact.roleRef) {
-      expect(obj.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: fact.roleRef.kind, name: fact.roleRef.name });
-    }
-    if (fact.subjects) expect(effectiveSubjects(obj)).toEqual(fact.subjects);
-
-    // AND the autoscaler scales the same workload
-    if (fact.scaleTargetRef) {
-      expect({ kind: obj.spec?.scaleTargetRef?.kind, name: obj.spec?.scaleTargetRef?.name }).toEqual(fact.scaleTargetRef);
-    }
+    expectFact(objectsOf(profile), fact);
   });
 
   test('informational: objects rendered beyond what istioctl creates', () => {
@@ -202,14 +213,23 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
   });
 });
 
-describe('objects removed when adopting an istioctl installation', () => {
-  test.each(PROFILES.flatMap((profile) => ISTIOCTL_REMOVED_ON_ADOPTION.map((fact) => [profile, `${fact.kind}/${fact.name}`, fact] as const)))(
-    '%s does not render the istioctl-only %s', (profile, _name, fact) => {
-      // WHEN
-      const keys = objectsOf(profile).map(keyOfObject);
+describe('the default revision tag istioctl install creates', () => {
+  const tagRows = PROFILES.flatMap((profile) => ISTIOCTL_DEFAULT_TAG.map((fact) => [profile, `${fact.kind}/${fact.name}`, fact] as const));
 
-      // THEN the README's adoption step deletes them, and nothing of ours recreates them
-      expect(keys).not.toContain(keyOfFact(fact));
-    },
-  );
+  test.each(tagRows)('%s with revisionTags: [default] renders %s as istioctl does', (profile, _name, fact) => {
+    expectFact(objectsOf(profile, true), fact);
+  });
+
+  test.each(PROFILES)('%s with revisionTags: [default] leaves istio-sidecar-injector deactivated, as istioctl install leaves it', (profile) => {
+    // WHEN
+    const injector = objectsOf(profile, true).find((o) => o.kind === 'MutatingWebhookConfiguration' && o.metadata.name === 'istio-sidecar-injector');
+
+    // THEN the webhooks stay (same names), each with istioctl's never-match selectors
+    expect(injector?.webhooks.map((w: K8sObject) => [w.name, w.namespaceSelector, w.objectSelector])).toEqual(
+      INJECTOR_WEBHOOKS.map((name) => [name, ISTIOCTL_NEVER_MATCH, ISTIOCTL_NEVER_MATCH]));
+  });
+
+  test.each(tagRows)('%s without the setting does not render %s (no tag unless asked, as upstream\'s Helm chart)', (profile, _name, fact) => {
+    expect(objectsOf(profile).map(keyOfObject)).not.toContain(keyOfFact(fact));
+  });
 });

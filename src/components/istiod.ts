@@ -7,6 +7,7 @@ import { IstiodRbac } from './istiod-rbac';
 import { IstiodValidator, SidecarInjectorWebhook } from './istiod-webhooks';
 import { commonLabels, isRevisioned, istioImage, istiodName, pullSecrets, revisionLabel, withRevision } from './labels';
 import { meshConfig } from './mesh-config';
+import { RevisionTags } from './revision-tags';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Istiod}. */
@@ -45,6 +46,7 @@ export class Istiod extends Construct {
     this.selectorLabels = b.choose<Record<string, string>>(revisioned, { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { istio: 'pilot' });
 
     new SidecarInjectorWebhook(this, 'injector-webhook', { values, labels });
+    new RevisionTags(this, 'revision-tags', { values });
     b.whenBuild(this, values.remote.enabled, () => new RemoteIstiodService(this, 'remote-service', { values, labels }));
     b.whenBuild(this, b.not(values.remote.enabled), () => {
       new IstiodRbac(this, 'rbac', { values, labels });
