@@ -106,8 +106,9 @@ export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknow
     global: { revision: 'canary', istioNamespace: 'mesh' },
     revisionTags: ['prod-canary', 'default'],
   }],
-  ['revision tags of a remote cluster', {
+  ['revision tags of a remote cluster (with Prometheus, so a ConfigMap payload is rendered too)', {
     remote: { enabled: true, pilotAddress: '10.0.0.1' },
+    addons: { prometheus: { enabled: true } },
     revisionTags: ['default', 'defaults', 'x-default'],
   }],
 ];

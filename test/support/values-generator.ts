@@ -1,8 +1,8 @@
 /**
  * Generates varied, valid values files for property-based tests from a seed (same seed, same values):
  * gateway lists of 0–3 items with varied ports, Service types and replica ranges, addon toggles,
- * IP ranges, tracing, injection settings, CNI/ambient, istiod scaling, the validation failure policy and
- * extension providers.
+ * IP ranges, tracing, injection settings, CNI/ambient, istiod scaling, the validation failure policy,
+ * extension providers and revision tags.
  */
 
 /** A small deterministic PRNG (mulberry32). */
@@ -174,5 +174,7 @@ export function generateValues(seed: number): Record<string, unknown> {
     const providers = [{ name: 'otel-tracing', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } }];
     values.mesh = { ...(values.mesh as Record<string, unknown> | undefined), extensionProviders: random.bool() ? providers : [] };
   }
+  // Never the revision ('canary'): a tag must not be its revision's name.
+  if (random.bool(0.3)) values.revisionTags = random.sample(['default', 'prod-stable', 'prod-canary', 'blue'], random.int(0, 3));
   return values;
 }
