@@ -4,8 +4,10 @@ import { builtinProfile } from '../src/profiles/builtin-profiles';
 import {
   AdoptionFact,
   AdoptionProfile,
+  INJECTOR_WEBHOOKS,
   ISTIOCTL_ADOPTION_FACTS,
-  ISTIOCTL_REMOVED_ON_ADOPTION,
+  ISTIOCTL_DEFAULT_TAG,
+  ISTIOCTL_NEVER_MATCH,
   ServicePortFact,
   SubjectFact,
 } from './fixtures/istioctl-1.30.3-adoption';
@@ -21,15 +23,23 @@ const PROFILES: readonly AdoptionProfile[] = ['default', 'demo'];
 
 type K8sObject = Record<string, any>;
 
-const rendered = new Map<AdoptionProfile, K8sObject[]>();
+const rendered = new Map<string, K8sObject[]>();
 
-/** Renders a built-in profile once and returns every object of the manifest files its kustomization lists. */
-function objectsOf(profileName: AdoptionProfile): K8sObject[] {
-  const cached = rendered.get(profileName);
+/** The values file README's adoption section tells istioctl users to synth with. */
+const DEFAULT_TAG_VALUES = { revisionTags: ['default'] };
+
+/**
+ * Renders a built-in profile once (with the default tag, when asked) and returns every object of the
+ * manifest files its kustomization lists.
+ */
+function objectsOf(profileName: AdoptionProfile, withDefaultTag = false): K8sObject[] {
+  const cacheKey = `${profileName}/${withDefaultTag}`;
+  const cached = rendered.get(cacheKey);
   if (cached) return cached;
   const profile = builtinProfile(profileName);
   if (!profile) throw new Error(`no built-in profile ${profileName}`);
-  const { files } = renderProfile(profile);
+  const userValues = withDefaultTag ? [{ source: 'adoption values', values: DEFAULT_TAG_VALUES }] : [];
+  const { files } = renderProfile(profile, { userValues });
   const kustomization = loadAll(files.get('kustomization.yaml') ?? '')[0] as K8sObject;
   const objects: K8sObject[] = [];
   for (const file of kustomization.resources as string[]) {
@@ -37,7 +47,7 @@ function objectsOf(profileName: AdoptionProfile): K8sObject[] {
     if (content === undefined) throw new Error(`kustomization lists ${file}, which was not rendered`);
     for (const doc of loadAll(content)) if (doc) objects.push(doc as K8sObject);
   }
-  rendered.set(profileName, objects);
+  rendered.set(cacheKey, objects);
   return objects;
 }
 
@@ -141,6 +151,19 @@ const rows: Array<[string, AdoptionProfile, AdoptionFact]> = PROFILES.flatMap((p
     fact,
   ]));
 
+/** The rendered objects hold `fact`'s object once, with every content field its kind carries equal. */
+function expectFact(objects: K8sObject[], fact: AdoptionFact): void {
+  const expectedKey = keyOfFact(fact);
+  const matches = objects.filter((o) => keyOfObject(o) === expectedKey);
+
+  // THEN the object exists exactly once with the same group, kind, namespace and name
+  expect(matches.map(keyOfObject)).toEqual([expectedKey]);
+
+  // AND every field its kind carries is the same: immutable Deployment selector, selector-relevant pod labels,
+  // container ports (as a set), Service selector/type/ports, webhook names, binding roleRef/subjects, HPA target
+  expect(observedFact(matches[0], fact)).toEqual(comparableFact(fact));
+}
+
 describe('adoption of an istioctl install (Istio 1.30.3)', () => {
   test('the fact table names every object once per profile', () => {
     // GIVEN
@@ -159,7 +182,7 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
 
   test('every fact records exactly the content fields its kind needs (so every row is compared in full)', () => {
     // WHEN
-    const wrong = [...PROFILES.flatMap((profile) => ISTIOCTL_ADOPTION_FACTS[profile]), ...ISTIOCTL_REMOVED_ON_ADOPTION]
+    const wrong = [...PROFILES.flatMap((profile) => ISTIOCTL_ADOPTION_FACTS[profile]), ...ISTIOCTL_DEFAULT_TAG]
       .map((fact) => ({ fact: `${fact.kind}/${fact.name}`, fields: contentFields(fact), expected: [...(CONTENT_FIELDS[fact.kind] ?? [])].sort() }))
       .filter((row) => JSON.stringify(row.fields) !== JSON.stringify(row.expected));
 
@@ -168,19 +191,8 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
   });
 
   test.each(rows)('%s', (_title, profile, fact) => {
-    // GIVEN the object an istioctl-installed cluster holds
-    const expectedKey = keyOfFact(fact);
-
-    // WHEN istio-pack renders the same profile
-    const objects = objectsOf(profile);
-    const matches = objects.filter((o) => keyOfObject(o) === expectedKey);
-
-    // THEN the object exists exactly once with the same group, kind, namespace and name
-    expect(matches.map(keyOfObject)).toEqual([expectedKey]);
-
-    // AND every field its kind carries is the same: immutable Deployment selector, selector-relevant pod labels,
-    // container ports (as a set), Service selector/type/ports, webhook names, binding roleRef/subjects, HPA target
-    expect(observedFact(matches[0], fact)).toEqual(comparableFact(fact));
+    // GIVEN the object an istioctl-installed cluster holds, WHEN istio-pack renders the same profile
+    expectFact(objectsOf(profile), fact);
   });
 
   test('informational: objects rendered beyond what istioctl creates', () => {
@@ -236,14 +248,23 @@ describe('adoption of an istioctl install (Istio 1.30.3)', () => {
   });
 });
 
-describe('objects removed when adopting an istioctl installation', () => {
-  test.each(PROFILES.flatMap((profile) => ISTIOCTL_REMOVED_ON_ADOPTION.map((fact) => [profile, `${fact.kind}/${fact.name}`, fact] as const)))(
-    '%s does not render the istioctl-only %s', (profile, _name, fact) => {
-      // WHEN
-      const keys = objectsOf(profile).map(keyOfObject);
+describe('the default revision tag istioctl install creates', () => {
+  const tagRows = PROFILES.flatMap((profile) => ISTIOCTL_DEFAULT_TAG.map((fact) => [profile, `${fact.kind}/${fact.name}`, fact] as const));
 
-      // THEN the README's adoption step deletes them, and nothing of ours recreates them
-      expect(keys).not.toContain(keyOfFact(fact));
-    },
-  );
+  test.each(tagRows)('%s with revisionTags: [default] renders %s as istioctl does', (profile, _name, fact) => {
+    expectFact(objectsOf(profile, true), fact);
+  });
+
+  test.each(PROFILES)('%s with revisionTags: [default] leaves istio-sidecar-injector deactivated, as istioctl install leaves it', (profile) => {
+    // WHEN
+    const injector = objectsOf(profile, true).find((o) => o.kind === 'MutatingWebhookConfiguration' && o.metadata.name === 'istio-sidecar-injector');
+
+    // THEN the webhooks stay (same names), each with istioctl's never-match selectors
+    expect(injector?.webhooks.map((w: K8sObject) => [w.name, w.namespaceSelector, w.objectSelector])).toEqual(
+      INJECTOR_WEBHOOKS.map((name) => [name, ISTIOCTL_NEVER_MATCH, ISTIOCTL_NEVER_MATCH]));
+  });
+
+  test.each(tagRows)('%s without the setting does not render %s (no tag unless asked, as upstream\'s Helm chart)', (profile, _name, fact) => {
+    expect(objectsOf(profile).map(keyOfObject)).not.toContain(keyOfFact(fact));
+  });
 });

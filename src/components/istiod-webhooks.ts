@@ -13,10 +13,11 @@ export interface IstiodWebhookProps {
   readonly labels: Record<string, string>;
 }
 
-type Selector = Record<string, unknown>;
-const doesNotExist = (key: string) => ({ key, operator: 'DoesNotExist' });
-const isIn = (key: string, values: string[]) => ({ key, operator: 'In', values });
-const notIn = (key: string, values: string[]) => ({ key, operator: 'NotIn', values });
+/** One label selector requirement. */
+export type Selector = Record<string, unknown>;
+export const doesNotExist = (key: string) => ({ key, operator: 'DoesNotExist' });
+export const isIn = (key: string, values: string[]) => ({ key, operator: 'In', values });
+export const notIn = (key: string, values: string[]) => ({ key, operator: 'NotIn', values });
 
 /**
  * MutatingWebhookConfiguration `istio-sidecar-injector[-<rev>]`: which pods istiod's injector sees.
@@ -35,17 +36,12 @@ export class SidecarInjectorWebhook extends Construct {
     const revisioned = isRevisioned(b, values);
     const namespaceSuffix = b.choose(b.eq(values.global.istioNamespace, 'istio-system'), '', `-${values.global.istioNamespace}`);
 
-    const webhook = (name: string, namespaceSelector: Selector[], objectSelector: Selector[]) => ({
-      name,
-      admissionReviewVersions: ['v1'],
-      clientConfig: injectorClientConfig(b, values),
-      failurePolicy: 'Fail',
-      namespaceSelector: { matchExpressions: namespaceSelector },
-      objectSelector: { matchExpressions: objectSelector },
-      reinvocationPolicy: 'Never',
-      rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
-      sideEffects: 'None',
-    });
+    // With the default tag on a non-revisioned install, istio-revision-tag-default is the default
+    // injector; these webhooks stay, deactivated the way `istioctl install` leaves them.
+    const deactivated = b.and(b.not(revisioned), hasDefaultTag(b, values));
+    const selector = (requirements: Selector[]) => b.choose<Record<string, unknown>>(deactivated, NEVER_MATCH, { matchExpressions: requirements });
+    const webhook = (name: string, namespaceSelector: Selector[], objectSelector: Selector[]) =>
+      injectorWebhook(b, values, name, selector(namespaceSelector), selector(objectSelector));
 
     const webhooks = b.flat(
       webhook('rev.namespace.sidecar-injector.istio.io',
@@ -76,6 +72,32 @@ export class SidecarInjectorWebhook extends Construct {
       webhooks,
     });
   }
+}
+
+/**
+ * The selector istioctl gives webhooks it deactivates (istioctl/pkg/util NeverMatch): no object carries
+ * the label, and `istioctl x check-inject` recognises it.
+ */
+export const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+
+/** Does `revisionTags` hold the `default` tag? */
+export function hasDefaultTag(b: Binder, values: IstioValues): boolean {
+  return b.matches(b.join(values.revisionTags, ','), '(^|,)default(,|$)');
+}
+
+/** One sidecar-injector webhook of istiod's chart: calls this revision's injector for new pods. */
+export function injectorWebhook(b: Binder, values: IstioValues, name: string, namespaceSelector: Record<string, unknown>, objectSelector: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name,
+    admissionReviewVersions: ['v1'],
+    clientConfig: injectorClientConfig(b, values),
+    failurePolicy: 'Fail',
+    namespaceSelector,
+    objectSelector,
+    reinvocationPolicy: 'Never',
+    rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+    sideEffects: 'None',
+  };
 }
 
 /** Where the injector webhook calls: the local istiod Service, or the external istiod of a remote cluster. */

@@ -10,6 +10,7 @@ import { commonLabels, isRevisioned, istioImage, istiodName, pullSecrets, revisi
 import { meshConfig } from './mesh-config';
 import { isOpenShift } from './platform';
 import { ztunnelNamespace } from './ztunnel';
+import { RevisionTags } from './revision-tags';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 
 /** Props of {@link Istiod}. */
@@ -48,6 +49,7 @@ export class Istiod extends Construct {
     this.selectorLabels = b.choose<Record<string, string>>(revisioned, { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { istio: 'pilot' });
 
     new SidecarInjectorWebhook(this, 'injector-webhook', { values, labels });
+    new RevisionTags(this, 'revision-tags', { values });
     b.whenBuild(this, values.remote.enabled, () => new RemoteIstiodService(this, 'remote-service', { values, labels }));
     b.whenBuild(this, b.not(values.remote.enabled), () => {
       new IstiodRbac(this, 'rbac', { values, labels });

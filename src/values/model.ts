@@ -6,7 +6,7 @@
  * derived from this file.
  */
 import { CIDR, DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, HOST, HOST_PORT, IMAGE_HUB, IMAGE_TAG, IP_ADDRESS, LABEL_VALUE, QUALIFIED_NAME, QUANTITY } from './formats';
-import { gatewayServiceTypeRules, ingressServiceRendered, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames } from './rules';
+import { gatewayServiceTypeRules, ingressServiceRendered, tagsNotRevision, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames } from './rules';
 import { Infer, s } from './schema';
 
 /** The Istio release istio-pack targets. */
@@ -180,6 +180,17 @@ export const VALUES_MODEL = s.object({
       default: '',
     }),
   }, { description: 'Settings shared by every component.' }),
+
+  revisionTags: s.list(s.string({
+    description: 'A revision tag.',
+    allowEmpty: false,
+    // Service istiod-revision-tag-<tag> must be a DNS label of at most 63 characters.
+    pattern: /[a-z0-9]([-a-z0-9]{0,41}[a-z0-9])?/,
+    patternName: 'a DNS-1123 label of at most 43 characters',
+  }), {
+    description: 'Revision tags of this control plane, as upstream\'s istiod chart: per tag a MutatingWebhookConfiguration istio-revision-tag-<tag> and a Service istiod-revision-tag-<tag>, so namespaces labelled istio.io/rev=<tag> are injected by this revision. Tag default also takes istio-injection=enabled namespaces and sidecar.istio.io/inject=true pods, as the default tag istioctl install creates (on a non-revisioned install the istio-sidecar-injector webhooks are then deactivated, as istioctl leaves them).',
+    uniqueItems: true,
+  }),
 
   mesh: s.object({
     accessLogFile: s.string({ description: 'Envoy access log path ("" = off, /dev/stdout = container log).', form: { group: 'Mesh' } }),
@@ -404,6 +415,7 @@ export const VALUES_MODEL = s.object({
     requiresTrue('ambient.enabled', 'cni.enabled', 'ztunnel gets its traffic from istio-cni'),
     requiresTrueWhen('global.platform', 'openshift', 'cni.enabled', 'OpenShift refuses istio-init\'s NET_ADMIN: sidecars get their traffic redirection from istio-cni'),
     ingressServiceRendered(INGRESS_GATEWAY.defaultValue().gatewayName),
+    tagsNotRevision(),
   ],
 });
 

@@ -267,3 +267,30 @@ export function uniqueNodePorts(): CrossFieldRule {
     ],
   };
 }
+
+/**
+ * A revision tag is another name for this control plane's revision, so it must not be the revision
+ * name itself (istioctl refuses such a tag too: `istio.io/rev=<name>` would select two webhooks).
+ * A root rule: it reads `global.revision` and `revisionTags`.
+ */
+export function tagsNotRevision(): CrossFieldRule {
+  const message = (revision: string) => `must not equal global.revision (${revision}): a tag is an extra name for the revision`;
+  return {
+    check: (values) => {
+      const revision: string = values.global.revision;
+      if (revision === '') return [];
+      return (values.revisionTags as string[]).flatMap((tag, index) => (tag === revision
+        ? [{ path: `revisionTags[${index}]`, message: `${message(JSON.stringify(revision))}, got ${JSON.stringify(tag)}` }]
+        : []));
+    },
+    template: (values) => [
+      `{{- if ${values}.global.revision }}`,
+      `{{- range $tagIndex, $tag := ${values}.revisionTags }}`,
+      `{{- if eq $tag ${values}.global.revision }}`,
+      `{{- $errors = append $errors (printf "revisionTags[%d]: ${message('%s')}, got %s" $tagIndex (toJson ${values}.global.revision) (toJson $tag)) }}`,
+      '{{- end }}',
+      '{{- end }}',
+      '{{- end }}',
+    ],
+  };
+}

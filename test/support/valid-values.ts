@@ -124,4 +124,17 @@ export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknow
     istiod: { autoscale: { min: 1, max: 100, targetCPUUtilizationPercentage: 1 } },
     gateways: { ingress: [{ targetCPUUtilizationPercentage: 100, maxReplicas: 1000, ports: [{ name: 'tcp', port: 65535, targetPort: 1 }] }] },
   }],
+  ['revision tags on a non-revisioned install, default tag among them (istio-sidecar-injector deactivated)', {
+    revisionTags: ['prod-stable', 'default', 'a'.repeat(43)],
+    sidecarInjection: { allNamespaces: true },
+  }],
+  ['revision tags on a revisioned install in another namespace', {
+    global: { revision: 'canary', istioNamespace: 'mesh' },
+    revisionTags: ['prod-canary', 'default'],
+  }],
+  ['revision tags of a remote cluster (with Prometheus, so a ConfigMap payload is rendered too)', {
+    remote: { enabled: true, pilotAddress: '10.0.0.1' },
+    addons: { prometheus: { enabled: true } },
+    revisionTags: ['default', 'defaults', 'x-default'],
+  }],
 ];

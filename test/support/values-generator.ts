@@ -1,10 +1,10 @@
 /**
  * Generates varied, valid values files for property-based tests from a seed (same seed, same values):
  * gateway lists of 0–3 items with varied ports, Service types and replica ranges, addon toggles,
- * IP ranges, tracing, injection settings, CNI/ambient, istiod scaling, the validation failure policy and
- * extension providers. Maps (annotations, env, node selectors, istiod env, mesh extra config) have
- * several keys written out of key order, so that output depending on insertion order shows up as a
- * difference.
+ * IP ranges, tracing, injection settings, CNI/ambient, istiod scaling, the validation failure policy,
+ * extension providers and revision tags. Maps (annotations, env, node selectors, istiod env, mesh extra
+ * config) have several keys written out of key order, so that output depending on insertion order
+ * shows up as a difference.
  */
 
 /** A small deterministic PRNG (mulberry32). */
@@ -226,5 +226,7 @@ export function generateValues(seed: number): Record<string, unknown> {
     const providers = [{ name: 'otel-tracing', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } }];
     values.mesh = { ...(values.mesh as Record<string, unknown> | undefined), extensionProviders: random.bool() ? providers : [] };
   }
+  // Never the revision ('canary'): a tag must not be its revision's name.
+  if (random.bool(0.3)) values.revisionTags = random.sample(['default', 'prod-stable', 'prod-canary', 'blue'], random.int(0, 3));
   return values;
 }
