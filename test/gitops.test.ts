@@ -242,7 +242,10 @@ describe('Argo CD', () => {
       targetRevision: 'prod',
       helm: { releaseName: 'istio', valueFiles: ['../../dist/helm-values/demo.yaml'] },
     });
-    expect(fs.existsSync(path.join(workspace.root, application.spec.source.path, application.spec.source.helm.valueFiles[0]))).toBe(true);
+    const valuesFile = path.join(workspace.root, application.spec.source.path, application.spec.source.helm.valueFiles[0]);
+    expect(fs.existsSync(valuesFile)).toBe(true);
+    // Argo CD refuses value files that resolve outside the repository root.
+    expect(path.relative(workspace.root, valuesFile)).toBe(path.join('dist', 'helm-values', 'demo.yaml'));
     expect(application.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
     expect(application.spec.ignoreDifferences).toEqual(objectsOf('argocd/demo/manifests.yaml')[0].spec.ignoreDifferences);
   });

@@ -101,7 +101,9 @@ export class ArgoCdApplication extends Construct {
     if (props.createNamespace) syncOptions.push('CreateNamespace=true');
     const source: Record<string, unknown> = { repoURL: props.repoUrl, targetRevision: props.targetRevision, path: props.source.path };
     if (props.source.type === 'helm') {
-      // Argo CD runs `helm template` (no release); value files may sit anywhere inside the same repository.
+      // Argo CD runs `helm template` (no release). Value files are resolved relative to the chart
+      // path and refused only when they resolve outside the repository root (Argo CD's value-file
+      // path resolver, "resolved to outside repository root"), so ../../dist/helm-values/… works.
       source.helm = { releaseName: props.source.releaseName, valueFiles: [...props.source.valueFiles] };
     }
     new ApiObject(this, 'resource', {
