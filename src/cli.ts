@@ -4,6 +4,7 @@ import * as path from 'path';
 import { IncompleteRollbackError } from './outputs/atomic-write';
 import { INPUT_LIMITS } from './outputs/inputs';
 import { HELM_VALUES_FOLDER, SynthOptions, synthesize } from './outputs/synth';
+import { DEFAULT_GITOPS_OPTIONS } from './gitops/gitops-options';
 import { ISTIO_VERSION } from './values/model';
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
@@ -17,6 +18,8 @@ What is written
     dist/<profile>/              manifests + kustomization.yaml of each synthesised profile
     dist/helm-values/<profile>.yaml
                                  the one values file that makes the chart render dist/<profile>/
+    dist/gitops/argocd/<profile>/  Argo CD AppProject + Applications (dist/ folder or chart)
+    dist/gitops/flux/            Flux GitRepository, layered Kustomizations and a HelmRelease per profile
     charts/istio/                the Helm chart
     profiles/<built-in>.yaml     built-in profiles as Helm values overlays
   With any of them, only the folders given are written:
@@ -31,6 +34,15 @@ Options
       --crds FILE        use the CRDs of this file (e.g. Istio's crd-all.gen.yaml) in dist/ and the chart
   -h, --help             show this help
 
+GitOps objects (dist/gitops/): where they find this output in Git
+      --repo-url URL     Git repository (default ${DEFAULT_GITOPS_OPTIONS.repoUrl}, a placeholder)
+      --branch NAME      branch to follow (default ${DEFAULT_GITOPS_OPTIONS.branch})
+      --repo-dist-path P folder of dist/ in the repository (default ${DEFAULT_GITOPS_OPTIONS.distPath})
+      --repo-chart-path P
+                         folder of the chart in the repository (default ${DEFAULT_GITOPS_OPTIONS.chartPath})
+      --interval DURATION
+                         Flux reconciliation interval (default ${DEFAULT_GITOPS_OPTIONS.interval})
+
 Safety
   istio-pack writes only into a new or empty folder, or one holding its .istio-pack marker, and there
   replaces or removes only the entries the marker lists. It refuses the working directory, the
@@ -41,6 +53,7 @@ Safety
 
 Environment (same meaning, used by "npx cdk8s synth"):
   ISTIO_PACK_PROFILES=demo,minimal   ISTIO_PACK_VALUES=a.yaml,b.yaml   ISTIO_PACK_CRDS=crds.yaml
+  ISTIO_PACK_REPO_URL=https://…      ISTIO_PACK_BRANCH=main
 `;
 
 /** Parses command-line arguments and the ISTIO_PACK_* environment into synth options. */
@@ -52,6 +65,9 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let outdir: string | undefined;
   let chartOut: string | undefined;
   let profilesOut: string | undefined;
+  const gitops: Record<string, string> = {};
+  if (env.ISTIO_PACK_REPO_URL) gitops.repoUrl = env.ISTIO_PACK_REPO_URL;
+  if (env.ISTIO_PACK_BRANCH) gitops.branch = env.ISTIO_PACK_BRANCH;
   const args = [...argv];
   if (args[0] === 'synth') args.shift();
   while (args.length > 0) {
@@ -68,13 +84,18 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       case '-o': case '--out': outdir = value(); break;
       case '--chart-out': chartOut = value(); break;
       case '--profiles-out': profilesOut = value(); break;
+      case '--repo-url': gitops.repoUrl = value(); break;
+      case '--branch': gitops.branch = value(); break;
+      case '--repo-dist-path': gitops.distPath = value(); break;
+      case '--repo-chart-path': gitops.chartPath = value(); break;
+      case '--interval': gitops.interval = value(); break;
       case '-h': case '--help': return 'help';
       default: throw new Error(`unknown argument ${JSON.stringify(flag)}\n\n${USAGE}`);
     }
   }
   // The same profile twice (e.g. in ISTIO_PACK_PROFILES and -p) is synthesised once.
   const unique = [...new Set(profiles)];
-  return { profiles: unique.length > 0 ? unique : undefined, valuesFiles, crdFile, outdir, chartOut, profilesOut };
+  return { profiles: unique.length > 0 ? unique : undefined, valuesFiles, crdFile, outdir, chartOut, profilesOut, gitops };
 }
 
 /** Runs the CLI; returns the process exit code. */

@@ -177,8 +177,8 @@ describe('-o refuses folders whose replacement would lose data', () => {
 
     // THEN
     expect(code).toBe(0);
-    expect(fs.readdirSync(path.join(workspace.root, 'out')).sort()).toEqual([MARKER_FILE, 'helm-values', 'minimal']);
-    expect(fs.readFileSync(path.join(workspace.root, 'out', MARKER_FILE), 'utf8')).toMatch(/kind: manifests\nentries:\n {2}- helm-values\n {2}- minimal\n$/);
+    expect(fs.readdirSync(path.join(workspace.root, 'out')).sort()).toEqual([MARKER_FILE, 'gitops', 'helm-values', 'minimal']);
+    expect(fs.readFileSync(path.join(workspace.root, 'out', MARKER_FILE), 'utf8')).toMatch(/kind: manifests\nentries:\n {2}- gitops\n {2}- helm-values\n {2}- minimal\n$/);
   });
 
   test('the manifests folder is refused as chart folder and the other way round', () => {
@@ -229,7 +229,7 @@ describe('inside the folders it owns, istio-pack replaces only its own entries',
     expect(files['dist/extra/app.yaml']).toBe('kind: ConfigMap\n');
     expect(files['charts/istio/ci/test-values.yaml']).toBe('a: 1\n');
     expect(fs.readdirSync(path.join(workspace.root, 'dist')).sort()).toEqual([
-      MARKER_FILE, 'README.md', 'ambient', 'default', 'demo', 'empty', 'extra', 'helm-values', 'minimal', 'preview', 'remote',
+      MARKER_FILE, 'README.md', 'ambient', 'default', 'demo', 'empty', 'extra', 'gitops', 'helm-values', 'minimal', 'preview', 'remote',
     ]);
     expect(fs.readdirSync(path.join(workspace.root, 'dist/helm-values')).sort()).toEqual(
       ['ambient.yaml', 'default.yaml', 'demo.yaml', 'empty.yaml', 'minimal.yaml', 'preview.yaml', 'remote.yaml']);
@@ -270,6 +270,9 @@ describe('inside the folders it owns, istio-pack replaces only its own entries',
     expect(run([])).toBe(0);
     fs.rmSync(path.join(workspace.root, 'dist', MARKER_FILE));
     fs.rmSync(path.join(workspace.root, 'dist', 'helm-values'), { recursive: true });
+    // (0.1 wrote no gitops/ folder either)
+    const gitopsFiles = Object.keys(workspace.snapshot('dist/gitops')).map((file) => `dist/gitops/${file}`);
+    fs.rmSync(path.join(workspace.root, 'dist', 'gitops'), { recursive: true });
     fs.rmSync(path.join(workspace.root, 'charts/istio', MARKER_FILE));
     const before = workspace.snapshot();
 
@@ -282,7 +285,9 @@ describe('inside the folders it owns, istio-pack replaces only its own entries',
     expect(Object.keys(after).filter((file) => !(file in before)).sort()).toEqual([
       `charts/istio/${MARKER_FILE}`, `dist/${MARKER_FILE}`,
       ...['ambient', 'default', 'demo', 'empty', 'minimal', 'preview', 'remote'].map((name) => `dist/helm-values/${name}.yaml`),
-    ]);
+      ...gitopsFiles,
+    ].sort());
+    expect(gitopsFiles).toContain('dist/gitops/flux/gitrepository.yaml');
   });
 });
 
@@ -320,7 +325,7 @@ describe('every output goes only where asked', () => {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }
     expect(workspace.entries()).toEqual(['out']);
-    expect(fs.readdirSync(target).sort()).toEqual([MARKER_FILE, 'demo', 'helm-values']);
+    expect(fs.readdirSync(target).sort()).toEqual([MARKER_FILE, 'demo', 'gitops', 'helm-values']);
   });
 
   test('--chart-out and --profiles-out write the chart and the built-in profiles where asked, and only them', () => {

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App } from 'cdk8s';
 import { IstioInstallation } from '../profiles/installation';
 import { Profile } from '../profiles/profile';
 import { IstioValues } from '../values/model';
@@ -13,6 +13,8 @@ export interface RenderedProfile {
   readonly name: string;
   readonly values: IstioValues;
   readonly files: ReadonlyMap<string, string>;
+  /** Manifest file name → its objects (kustomization.yaml excluded), in apply order. */
+  readonly objects: ReadonlyMap<string, ReadonlyArray<Record<string, any>>>;
 }
 
 /** Options of {@link renderProfile}. */
@@ -35,9 +37,14 @@ export function renderProfile(profile: Profile, options: RenderOptions = {}): Re
   validateConstructs(app);
 
   const files = new Map<string, string>();
-  for (const chart of installation.charts) files.set(`${chart.node.id}.yaml`, serialiseChart(chart));
+  const objects = new Map<string, Array<Record<string, any>>>();
+  for (const chart of installation.charts) {
+    const json = chart.toJson();
+    objects.set(`${chart.node.id}.yaml`, json);
+    files.set(`${chart.node.id}.yaml`, GENERATED_HEADER + toManifestYaml(json));
+  }
   files.set('kustomization.yaml', kustomization(profile, [...files.keys()]));
-  return { name: profile.name, values, files };
+  return { name: profile.name, values, files, objects };
 }
 
 /** Runs every `node.addValidation` rule and throws one error listing all failures with construct paths. */
@@ -69,10 +76,6 @@ function dumpOnce(object: unknown): string {
     dumped.set(key, text);
   }
   return text;
-}
-
-function serialiseChart(chart: Chart): string {
-  return GENERATED_HEADER + toManifestYaml(chart.toJson());
 }
 
 function kustomization(profile: Profile, resources: readonly string[]): string {

@@ -8,7 +8,9 @@ import { renderChart } from './chart';
 import { readCrdFile, readUserProfiles, readValuesFiles } from './inputs';
 import { Entry, checkDisjoint, checkOutputLocation, ownedEntries, planOwnedFolder } from './output-folders';
 import { helmValuesFile, isGeneratedProfileFile, profileValuesFile } from './profile-files';
-import { RenderedProfile, renderProfile } from './render-profile';
+import { GENERATED_HEADER, RenderedProfile, renderProfile, toManifestYaml } from './render-profile';
+import { GITOPS_FOLDER, renderGitOps } from '../gitops/delivery';
+import { GitOpsOptions, resolveGitOpsOptions } from '../gitops/gitops-options';
 
 /** Folder of the manifests output that holds one Helm values file per synthesised profile. */
 export const HELM_VALUES_FOLDER = 'helm-values';
@@ -32,6 +34,8 @@ export interface SynthOptions {
   readonly valuesFiles?: readonly string[];
   /** A CRD file (e.g. Istio's crd-all.gen.yaml) to use instead of the generated CRDs, in dist/ and the chart. @default - generated */
   readonly crdFile?: string;
+  /** Repository, branch, paths and interval of the Argo CD and Flux objects in `<outdir>/gitops/`. @default DEFAULT_GITOPS_OPTIONS */
+  readonly gitops?: GitOpsOptions;
 }
 
 /** What a synth wrote (absolute folders; undefined when that output was not written). */
@@ -64,12 +68,15 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const rendered = selected.map((profile) => renderProfile(profile, { userValues, crdDocuments }));
   const chartFiles = chart ? renderChart({ crdDocuments }) : undefined;
   const replaceAll = names === undefined;
+  const gitopsOptions = resolveGitOpsOptions(options.gitops);
 
   // 2. Plan the changes; this refuses folders and files istio-pack does not own.
   const transaction = new OutputTransaction();
   if (manifests) {
     const entries = new Map<string, Entry>(rendered.map((profile) => [profile.name, profile.files]));
     entries.set(HELM_VALUES_FOLDER, helmValuesFolder(manifests, selected, userValues, replaceAll));
+    const gitops = gitopsFolder(manifests, rendered, gitopsOptions, replaceAll);
+    if (gitops.size > 0) entries.set(GITOPS_FOLDER, gitops);
     planOwnedFolder(transaction, manifests.folder, 'manifests', entries, { replaceAll, label: manifests.label });
   }
   if (chart && chartFiles) {
@@ -126,6 +133,40 @@ function helmValuesFolder(manifests: OutputFolder, profiles: readonly Profile[],
   }
   for (const profile of profiles) files.set(`${profile.name}.yaml`, helmValuesFile(profile, userValues));
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The gitops/ folder: Argo CD and Flux objects of the synthesised profiles (src/gitops). A synth of
+ * some profiles keeps the other profiles' files that a previous synth wrote.
+ */
+function gitopsFolder(manifests: OutputFolder, rendered: readonly RenderedProfile[], options: ReturnType<typeof resolveGitOpsOptions>, replaceAll: boolean): FileTree {
+  const files = new Map<string, string>();
+  const folder = path.join(manifests.folder, GITOPS_FOLDER);
+  const owned = ownedEntries(manifests.folder, 'manifests', manifests.label) ?? [];
+  if (!replaceAll && owned.includes(GITOPS_FOLDER) && fs.existsSync(folder)) {
+    const synthesised = new Set(rendered.map((profile) => profile.name));
+    for (const file of readTree(folder)) {
+      // argocd/<profile>/… and flux/<profile>/… of profiles not synthesised now.
+      const profile = file.split('/')[1];
+      if (file.split('/').length > 2 && !synthesised.has(profile)) files.set(file, fs.readFileSync(path.join(folder, file), 'utf8'));
+    }
+  }
+  const delivered = rendered.map((profile) => ({ name: profile.name, istioNamespace: profile.values.global.istioNamespace, manifests: profile.objects }));
+  for (const [file, content] of renderGitOps(delivered, options)) {
+    files.set(file, `${GENERATED_HEADER}# ${content.comment}\n${toManifestYaml(content.objects)}`);
+  }
+  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Relative paths (with `/`) of every file below `folder`, sorted. */
+function readTree(folder: string, prefix = ''): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(path.join(folder, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...readTree(folder, relative));
+    else if (entry.isFile()) files.push(relative);
+  }
+  return files;
 }
 
 /** The chart's files grouped by top-level entry: `templates` → its files, `Chart.yaml` → content. */
