@@ -10,6 +10,7 @@ import { ISTIO_VERSION } from './values/model';
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 
 const USAGE = `Usage: istio-pack [synth] [options]
+       istio-pack inspect|diff [options]   (read a cluster: istio-pack inspect --help)
 
 Renders Istio ${ISTIO_VERSION} manifests, a Helm chart and Helm values files from profiles and values files.
 
@@ -142,6 +143,21 @@ function reportToCdk8sCli(env: NodeJS.ProcessEnv, profiles: readonly string[], o
   fs.writeFileSync(path.join(cliOutdir, 'istio-pack-report.yaml'), report);
 }
 
+/** Commands that talk to a cluster (src/cluster/). */
+const CLUSTER_COMMANDS = new Set(['inspect', 'diff']);
+
+/** Runs any command, the cluster commands included; resolves to the process exit code. */
+export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (CLUSTER_COMMANDS.has(argv[0])) {
+    // Loaded only here: @kubernetes/client-node takes about a second to load, which synth does not pay.
+    const { runClusterCommand } = require('./cluster/commands') as typeof import('./cluster/commands');
+    return runClusterCommand(argv, env);
+  }
+  return Promise.resolve(main(argv, env));
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), process.env);
+  void runCli(process.argv.slice(2), process.env).then((code) => {
+    process.exitCode = code;
+  });
 }
