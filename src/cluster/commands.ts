@@ -96,7 +96,7 @@ export async function runClusterCommand(argv: readonly string[], env: NodeJS.Pro
   } catch (error) {
     // ClusterError and ValuesError messages are written for users; anything else is shown the same way.
     const message = error instanceof ClusterError ? error.message : (error as Error).message;
-    const written = parsed.command === 'inspect' && parsed.out ? ' Nothing was written.' : '';
+    const written = parsed.command === 'inspect' && parsed.out ? `${message.endsWith('.') ? '' : '.'} Nothing was written.` : '';
     streams.stderr(`istio-pack ${parsed.command}: ${message}${written}\n`);
     return parsed.command === 'diff' ? 2 : 1;
   }
