@@ -398,3 +398,47 @@ describe('the CLI loads @kubernetes/client-node only for the cluster commands', 
     expect(staticImports(path.join(src, 'cluster', 'commands.ts'))).toContain('@kubernetes/client-node');
   });
 });
+
+describe('the recorded API responses', () => {
+  /** A real import() (ts-jest would turn a literal one into require()); needs --experimental-vm-modules. */
+  const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+
+  test('GIVEN every fixture in test/fixtures/cluster WHEN checked against the Kubernetes API types of kubernetes-models THEN each is valid', async () => {
+    const meta = await importEsm('@kubernetes-models/apimachinery/apis/meta/v1');
+    const { Info } = await importEsm('@kubernetes-models/apimachinery/version/Info');
+    const models: Record<string, { new (data: any): { validate(): void } }> = {
+      'v1/APIGroupList': meta.APIGroupList,
+      'v1/APIResourceList': meta.APIResourceList,
+      'v1/Status': meta.Status,
+      'v1/NodeList': require('kubernetes-models/v1/NodeList').NodeList,
+      'v1/Service': require('kubernetes-models/v1/Service').Service,
+      'v1/Namespace': require('kubernetes-models/v1/Namespace').Namespace,
+      'v1/ConfigMap': require('kubernetes-models/v1/ConfigMap').ConfigMap,
+      'v1/ServiceAccount': require('kubernetes-models/v1/ServiceAccount').ServiceAccount,
+      'apps/v1/DeploymentList': require('kubernetes-models/apps/v1/DeploymentList').DeploymentList,
+      'admissionregistration.k8s.io/v1/MutatingWebhookConfigurationList': require('kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfigurationList').MutatingWebhookConfigurationList,
+      'networking.k8s.io/v1/ServiceCIDRList': require('kubernetes-models/networking.k8s.io/v1/ServiceCIDRList').ServiceCIDRList,
+    };
+    const folder = path.join(__dirname, 'fixtures', 'cluster');
+    const files = fs.readdirSync(folder).filter((file) => file.endsWith('.json')).sort();
+    expect(files.length).toBeGreaterThan(30);
+    for (const file of files) {
+      const data = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+      // /version answers a version.Info, which has no kind.
+      // /api/v1 answers its APIResourceList without apiVersion, as real API servers do.
+      const model = file.startsWith('version-') ? Info : models[`${data.apiVersion ?? 'v1'}/${data.kind}`];
+      if (!model) throw new Error(`${file}: no model for ${data.apiVersion}/${data.kind}`);
+      // List items come without apiVersion and kind from the API server (they are the list's); the
+      // item schemas require them, so they are filled in before validating.
+      const itemKind = typeof data.kind === 'string' && data.kind.endsWith('List') ? data.kind.slice(0, -'List'.length) : undefined;
+      const checked = itemKind && Array.isArray(data.items)
+        ? { ...data, items: data.items.map((item: object) => ({ apiVersion: data.apiVersion, kind: itemKind, ...item })) }
+        : data;
+      try {
+        new model(checked).validate();
+      } catch (error) {
+        throw new Error(`${file}: ${(error as Error).message}`);
+      }
+    }
+  });
+});
