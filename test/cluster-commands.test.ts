@@ -1,6 +1,8 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { aggregateCidrs, formatCidr, inferServiceRange, parseCidr } from '../src/cluster/cidrs';
 import { runClusterCommand } from '../src/cluster/commands';
 import { diffObjects, diffReport } from '../src/cluster/diff';
 import { KubeClient } from '../src/cluster/kube-client';
@@ -82,7 +84,7 @@ async function serve(routes: Record<string, Route>): Promise<RecordedApiServer> 
 }
 
 /** Runs a cluster command with a kubeconfig whose current context is the server; captures output. */
-async function run(argv: string[], contexts: Array<{ name: string; server: string }>, env: NodeJS.ProcessEnv = {}) {
+async function run(argv: string[], contexts: Array<{ name: string; server: string; caPem?: string }>, env: NodeJS.ProcessEnv = {}) {
   const kubeconfig = workspace.write('kubeconfig', kubeconfigYaml(contexts));
   const out: string[] = [];
   const err: string[] = [];
@@ -440,5 +442,55 @@ describe('the recorded API responses', () => {
         throw new Error(`${file}: ${(error as Error).message}`);
       }
     }
+  });
+});
+
+describe('TLS, as real API servers serve', () => {
+  /** A self-signed certificate for 127.0.0.1, made by the real openssl. */
+  function selfSignedCertificate(folder: string): { key: string; cert: string } {
+    const key = path.join(folder, 'tls.key');
+    const cert = path.join(folder, 'tls.crt');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=kube-apiserver', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'pipe' });
+    return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+  }
+
+  test('GIVEN an HTTPS API server WHEN the kubeconfig carries its CA THEN requests go through; without it, one line says the certificate is not trusted', async () => {
+    const tls = selfSignedCertificate(workspace.root);
+    const server = await RecordedApiServer.start({ 'GET /version': 'version-1.27' }, tls);
+    servers.push(server);
+
+    const trusted = await run(['inspect'], [{ name: 'tls', server: server.url, caPem: tls.cert }]);
+    expect(trusted.stderr).toContain('the cluster runs Kubernetes v1.27.16');
+    expect(server.requests[0].headers.authorization).toBe('Bearer token-of-tls');
+
+    const untrusted = await run(['inspect'], [{ name: 'tls', server: server.url }]);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toBe(`istio-pack inspect: the API server ${server.url} (context tls) presented a certificate this kubeconfig does not trust (self-signed certificate): check the cluster's certificate-authority(-data) and server address\n`);
+  });
+});
+
+describe('address ranges', () => {
+  const cidrs = (...texts: string[]) => texts.map((text) => parseCidr(text)!);
+
+  test('GIVEN nodes\' Pod CIDRs WHEN aggregated THEN halves merge, contained blocks go, families stay apart, order is by address', () => {
+    expect(aggregateCidrs(cidrs('10.244.3.0/24', '10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24', '10.244.2.0/25', 'fd00::/64', 'fd00:0:0:1::/64')).map(formatCidr))
+      .toEqual(['10.244.0.0/22', 'fd00::/63']);
+    // Neighbours that are not halves of one block stay apart.
+    expect(aggregateCidrs(cidrs('10.244.1.0/24', '10.244.2.0/24')).map(formatCidr)).toEqual(['10.244.1.0/24', '10.244.2.0/24']);
+    expect(formatCidr(parseCidr('10.1.2.3/16')!)).toBe('10.1.0.0/16');
+    expect(formatCidr(parseCidr('2001:DB8:0:0:1::1/128')!)).toBe('2001:db8::1:0:0:1/128');
+    expect(parseCidr('10.0.0.0/33')).toBeUndefined();
+  });
+
+  test('GIVEN the kubernetes Service address WHEN the Service range is inferred THEN known defaults, else the largest block it can be', () => {
+    const inferred = (ip: string) => formatCidr(inferServiceRange(ip)!.cidr);
+    expect(inferred('10.96.0.1')).toBe('10.96.0.0/12');
+    expect(inferred('172.20.0.1')).toBe('172.20.0.0/16');
+    // 10.200.0.0 is aligned to /13: the range is at most that (and never larger than /12).
+    expect(inferred('10.200.0.1')).toBe('10.200.0.0/13');
+    expect(inferred('10.0.0.1')).toBe('10.0.0.0/16');
+    expect(inferred('192.168.0.1')).toBe('192.168.0.0/13');
+    expect(inferred('fd00:10:96::1')).toBe('fd00:10:96::/108');
   });
 });

@@ -226,9 +226,19 @@ export class KubeClient {
   }
 
   private unreachable(error: Error): ClusterError {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+      return new ClusterError(`the API server ${this.server} (context ${this.context}) presented a certificate this kubeconfig does not trust (${error.message}): check the cluster's certificate-authority(-data) and server address`);
+    }
     return new ClusterError(`cannot reach the API server ${this.server} (context ${this.context}): ${error.message}`);
   }
 }
+
+/** Node's TLS error codes for a server certificate that does not verify. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** `/api/v1` or `/apis/<group>/<version>` for an apiVersion. */
 export function groupVersionPath(apiVersion: string): string {

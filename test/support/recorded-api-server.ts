@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 
@@ -30,9 +31,9 @@ export function fixture(name: string): any {
 }
 
 export class RecordedApiServer {
-  /** Starts a server answering `"METHOD /path"` keys from `routes`. */
-  static async start(routes: Readonly<Record<string, Route>>): Promise<RecordedApiServer> {
-    const server = new RecordedApiServer(routes);
+  /** Starts a server answering `"METHOD /path"` keys from `routes`; HTTPS with `tls`, else plain HTTP. */
+  static async start(routes: Readonly<Record<string, Route>>, tls?: { readonly key: string; readonly cert: string }): Promise<RecordedApiServer> {
+    const server = new RecordedApiServer(routes, tls);
     await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
     return server;
   }
@@ -40,8 +41,8 @@ export class RecordedApiServer {
   readonly requests: SeenRequest[] = [];
   private readonly http: http.Server;
 
-  private constructor(private readonly routes: Readonly<Record<string, Route>>) {
-    this.http = http.createServer((req, res) => {
+  private constructor(private readonly routes: Readonly<Record<string, Route>>, private readonly tls?: { readonly key: string; readonly cert: string }) {
+    const handler: http.RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -55,11 +56,12 @@ export class RecordedApiServer {
         res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Audit-Id': 'b1f2e3d4-0000-4000-8000-000000000000' });
         res.end(body);
       });
-    });
+    };
+    this.http = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
   /** Requests for one `"METHOD /path"`. */
@@ -73,9 +75,12 @@ export class RecordedApiServer {
 }
 
 /** A kubeconfig (YAML) with one context per entry, bearer-token users; the first is current. */
-export function kubeconfigYaml(contexts: ReadonlyArray<{ readonly name: string; readonly server: string }>): string {
+export function kubeconfigYaml(contexts: ReadonlyArray<{ readonly name: string; readonly server: string; readonly caPem?: string }>): string {
   const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${contexts[0].name}`, 'clusters:'];
-  for (const context of contexts) lines.push(`- name: ${context.name}`, '  cluster:', `    server: ${context.server}`);
+  for (const context of contexts) {
+    lines.push(`- name: ${context.name}`, '  cluster:', `    server: ${context.server}`);
+    if (context.caPem) lines.push(`    certificate-authority-data: ${Buffer.from(context.caPem).toString('base64')}`);
+  }
   lines.push('users:');
   for (const context of contexts) lines.push(`- name: ${context.name}-admin`, '  user:', `    token: token-of-${context.name}`);
   lines.push('contexts:');
