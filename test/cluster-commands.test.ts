@@ -174,6 +174,26 @@ describe('istio-pack inspect', () => {
     synthValidates(file, 'default');
   });
 
+  test('GIVEN 1.32 with the networking.k8s.io/v1beta1 ServiceCIDR API enabled and two ranges WHEN inspected THEN both ranges, merged', async () => {
+    const server = await serve({
+      ...SCENARIOS.kubeadm,
+      'GET /version': 'version-1.32',
+      'GET /apis': 'apis-1.32-networking-v1beta1',
+      'GET /apis/networking.k8s.io/v1': 'networking-v1-resources-1.32',
+      'GET /apis/networking.k8s.io/v1beta1': 'networking-v1beta1-resources-1.32',
+      'GET /apis/networking.k8s.io/v1beta1/servicecidrs': 'servicecidrs-v1beta1-1.32',
+      [ISTIO_DEPLOYMENTS]: 'deployments-empty',
+      [INJECTOR_WEBHOOKS]: 'webhooks-empty',
+    });
+    const { code, stdout } = await run(['inspect'], [{ name: 'beta', server: server.url }]);
+
+    expect(code).toBe(0);
+    expect(fromKubernetesYamlStream(stdout)[0]).toEqual({
+      trafficCapture: { includeIPRanges: ['10.96.0.0/15', '10.244.0.0/23', '10.244.2.0/24', 'fd00:10:244::/63', 'fd00:10:244:2::/64'] },
+    });
+    expect(server.seen('GET /apis/networking.k8s.io/v1/servicecidrs')).toHaveLength(0);
+  });
+
   test('GIVEN Kubernetes 1.27 WHEN inspected THEN refused in one line and nothing written', async () => {
     const server = await serve({ ...SCENARIOS.kubeadm, 'GET /version': 'version-1.27' });
     const { code, stderr } = await run(['inspect', '-o', 'values.yaml'], [{ name: 'old', server: server.url }]);
