@@ -351,6 +351,24 @@ describe('istio-pack diff', () => {
     ]);
   });
 
+  test('GIVEN a cluster without Istio\'s CRDs WHEN a CRD and a resource of its kind are diffed THEN both are new, not an error', async () => {
+    const server = await serve({
+      'GET /apis/apiextensions.k8s.io/v1': 'apiextensions-v1-resources',
+      'GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/peerauthentications.security.istio.io': { status: 404, fixture: 'status-404-crd-peerauthentications' },
+      'PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/peerauthentications.security.istio.io': 'dryrun-crd-peerauthentications-new',
+    });
+    const client = KubeClient.connect({ kubeconfig: workspace.write('kc', kubeconfigYaml([{ name: 'c', server: server.url }])), env: {} });
+    const peerAuthentication = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } };
+
+    const results = await diffObjects(client, [pick('CustomResourceDefinition', 'peerauthentications.security.istio.io'), peerAuthentication]);
+
+    expect(results.map((result) => [result.title, result.state, result.note])).toEqual([
+      ['CustomResourceDefinition peerauthentications.security.istio.io', 'new', undefined],
+      ['PeerAuthentication istio-system/default', 'new', 'the cluster does not serve security.istio.io/v1 PeerAuthentication until this profile\'s CRD is applied: shown as rendered'],
+    ]);
+    expect(server.seen('GET /apis/security.istio.io/v1')).toHaveLength(1);
+  });
+
   test('GIVEN the profile already applied WHEN istio-pack diff runs THEN exit 0; on a fresh cluster exit 1; on an error exit 2', async () => {
     // Profile empty with the namespace: one object, the Namespace as istio-pack applied it.
     const valuesFile = workspace.write('ns.yaml', 'global: {createNamespace: true}\n');
@@ -430,6 +448,7 @@ describe('the recorded API responses', () => {
     const { Info } = await importEsm('@kubernetes-models/apimachinery/version/Info');
     const models: Record<string, { new (data: any): { validate(): void } }> = {
       'v1/APIGroupList': meta.APIGroupList,
+      'apiextensions.k8s.io/v1/CustomResourceDefinition': require('kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition').CustomResourceDefinition,
       'v1/APIResourceList': meta.APIResourceList,
       'v1/Status': meta.Status,
       'v1/NodeList': require('kubernetes-models/v1/NodeList').NodeList,

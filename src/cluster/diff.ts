@@ -21,6 +21,9 @@ export interface ObjectDiff {
   readonly note?: string;
 }
 
+/** The cluster does not serve an object's API version or kind (yet). */
+class NotServedError extends ClusterError {}
+
 interface ResourceInfo {
   readonly plural: string;
   readonly namespaced: boolean;
@@ -41,7 +44,7 @@ export async function diffObjects(client: KubeClient, objects: ReadonlyArray<Rec
         list = await client.get(groupVersionPath(apiVersion));
       } catch (error) {
         if (error instanceof ApiStatusError && error.statusCode === 404) {
-          throw new ClusterError(`the cluster does not serve ${apiVersion} (404 on ${groupVersionPath(apiVersion)}), needed for ${title}: install its CRDs or API first`);
+          throw new NotServedError(`the cluster does not serve ${apiVersion} (404 on ${groupVersionPath(apiVersion)}), needed for ${title}: install its CRDs or API first`);
         }
         throw error;
       }
@@ -50,10 +53,13 @@ export async function diffObjects(client: KubeClient, objects: ReadonlyArray<Rec
       resources.set(apiVersion, kinds);
     }
     const info = kinds.get(kind);
-    if (!info) throw new ClusterError(`the cluster serves ${apiVersion} but not kind ${kind}, needed for ${title}`);
+    if (!info) throw new NotServedError(`the cluster serves ${apiVersion} but not kind ${kind}, needed for ${title}`);
     return info;
   };
 
+  // Kinds whose CRD is among the objects: before the apply, the cluster may not serve them yet.
+  const definedHere = new Set(objects.filter((object) => object.kind === 'CustomResourceDefinition' && object.apiVersion === 'apiextensions.k8s.io/v1')
+    .flatMap((crd) => (crd.spec?.versions ?? []).map((version: { name: string }) => `${crd.spec.group}/${version.name}, Kind=${crd.spec.names?.kind}`)));
   const newNamespaces = new Set<string>();
   const results: ObjectDiff[] = [];
   for (const object of objects) {
@@ -61,7 +67,15 @@ export async function diffObjects(client: KubeClient, objects: ReadonlyArray<Rec
     const name: string = object.metadata?.name;
     const namespace: string | undefined = object.metadata?.namespace;
     const title = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
-    const info = await resourceOf(apiVersion, kind, title);
+    let info: ResourceInfo;
+    try {
+      info = await resourceOf(apiVersion, kind, title);
+    } catch (error) {
+      if (!(error instanceof NotServedError) || !definedHere.has(`${apiVersion}, Kind=${kind}`)) throw error;
+      // Its CRD comes with this profile: nothing to compare with and nothing the server can dry-run.
+      results.push({ title, state: 'new', diff: '', conflicts: [], note: `the cluster does not serve ${apiVersion} ${kind} until this profile's CRD is applied: shown as rendered` });
+      continue;
+    }
     const objectPath = `${groupVersionPath(apiVersion)}${info.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? 'default')}` : ''}/${info.plural}/${encodeURIComponent(name)}`;
 
     const live = await client.getIfExists(objectPath);
