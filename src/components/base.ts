@@ -6,6 +6,7 @@ import { ISTIO_CRDS, IstioCrdFacts } from './crd-catalog';
 import { CRD_SCHEMA_SOURCE, CRD_SPEC_REQUIRED, CRD_SPEC_SCHEMAS, CRD_SPEC_SCHEMA_OF } from './crd-schemas.gen';
 import { IstioReaderRbac } from './istiod-rbac';
 import { commonLabels, istiodName, revisionLabel } from './labels';
+import { KubeServiceAccount, KubeValidatingWebhookConfiguration } from './kube-objects';
 
 /** API groups whose objects istiod validates. */
 export const ISTIO_CONFIG_GROUPS = ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
@@ -42,17 +43,13 @@ export class IstioBase extends Construct {
       for (const crd of ISTIO_CRDS) new ApiObject(this, `crd-${crd.plural}.${crd.group}`, structuralCrd(crd, labels) as any);
     }
 
-    new ApiObject(this, 'reader-service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new KubeServiceAccount(this, 'reader-service-account', {
       metadata: { name: 'istio-reader-service-account', namespace: values.global.istioNamespace, labels: { ...labels, app: 'istio-reader' } },
     });
 
     new IstioReaderRbac(this, 'reader-rbac', { values });
 
-    new ApiObject(this, 'default-validator', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
+    new KubeValidatingWebhookConfiguration(this, 'default-validator', {
       metadata: {
         name: 'istiod-default-validator',
         labels: {
