@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as security from '../imports/security.istio.io';
 
 /*
  * The typed Kubernetes objects of istio-pack: cdk8s-plus-28's L1 classes (`k8s.KubeDeployment`, ...)
@@ -112,6 +113,9 @@ export const KubeSecret = stableSerialisation(k8s.KubeSecret);
 export const KubeService = stableSerialisation(k8s.KubeService, { 'spec.loadBalancerIp': 'loadBalancerIP' });
 export const KubeServiceAccount = stableSerialisation(k8s.KubeServiceAccount);
 export const KubeValidatingWebhookConfiguration = stableSerialisation(k8s.KubeValidatingWebhookConfiguration);
+
+// -- Istio kinds (src/imports/, `npm run import-crds`) ---------------------------------------------
+export const PeerAuthentication = stableSerialisation(security.PeerAuthentication);
 
 /** An IntOrString from a number (a port, a count). */
 export function intOrString(value: number | string): k8s.IntOrString {
