@@ -16,8 +16,10 @@ import * as security from '../imports/security.istio.io';
  * - rebuild every structured field from its typed shape, so the chart's symbolic values (markers for
  *   `{{ if }}`, `{{ range }}` and value references, src/values/template-binder.ts) that stand in for
  *   a container, a list item or a whole map would turn into `{}`;
- * - write keys in schema order (CRD schemas keep their declared order, `$ref` and `x-kubernetes-*`
- *   fall elsewhere), not in the alphabetical order dist/ and the chart have always had.
+ * - write keys in schema order: alphabetical for the Kubernetes kinds, but the declared order of the
+ *   CRD for imported Istio kinds, where every other object istio-pack writes is alphabetical.
+ * (Measured: with the L1 serialisation the CRDs of dist/ lose their schemas, which are data in the
+ * API's spelling, and the chart cannot be generated at all.)
  * So each class below is the L1 class (same constructor props, same GVK, `instanceof` holds) whose
  * objects serialise as a plain ApiObject: keys sorted, nothing dropped, values passed through as given.
  * When the object is created, the typed wrappers `IntOrString` and `Quantity` are unwrapped to their
