@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
@@ -6,6 +6,7 @@ import { ISTIO_CRDS, IstioCrdFacts } from './crd-catalog';
 import { CRD_SCHEMA_SOURCE, CRD_SPEC_REQUIRED, CRD_SPEC_SCHEMAS, CRD_SPEC_SCHEMA_OF } from './crd-schemas.gen';
 import { IstioReaderRbac } from './istiod-rbac';
 import { commonLabels, istiodName, revisionLabel } from './labels';
+import { KubeCustomResourceDefinition, KubeServiceAccount, KubeValidatingWebhookConfiguration, userSupplied } from './kube-objects';
 
 /** API groups whose objects istiod validates. */
 export const ISTIO_CONFIG_GROUPS = ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
@@ -34,25 +35,26 @@ export class IstioBase extends Construct {
     const b = binderOf(this);
     const labels = commonLabels(values);
 
+    // CRDs are documents (upstream's, or built from schema data) in the API's own spelling
+    // (`openAPIV3Schema`, `x-kubernetes-*`, which the L1 types spell `openApiv3Schema`, ...): typed as
+    // CustomResourceDefinitions, their contents checked against the API schema by the tests.
     if (props.crdDocuments) {
       checkIstioCrds(props.crdDocuments).forEach((doc) => {
-        new ApiObject(this, `crd-${doc.metadata.name}`, crdWithPackLabels(doc, labels) as any);
+        new KubeCustomResourceDefinition(this, `crd-${doc.metadata.name}`, userSupplied<k8s.KubeCustomResourceDefinitionProps>(crdWithPackLabels(doc, labels)));
       });
     } else {
-      for (const crd of ISTIO_CRDS) new ApiObject(this, `crd-${crd.plural}.${crd.group}`, structuralCrd(crd, labels) as any);
+      for (const crd of ISTIO_CRDS) {
+        new KubeCustomResourceDefinition(this, `crd-${crd.plural}.${crd.group}`, userSupplied<k8s.KubeCustomResourceDefinitionProps>(structuralCrd(crd, labels)));
+      }
     }
 
-    new ApiObject(this, 'reader-service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new KubeServiceAccount(this, 'reader-service-account', {
       metadata: { name: 'istio-reader-service-account', namespace: values.global.istioNamespace, labels: { ...labels, app: 'istio-reader' } },
     });
 
     new IstioReaderRbac(this, 'reader-rbac', { values });
 
-    new ApiObject(this, 'default-validator', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
+    new KubeValidatingWebhookConfiguration(this, 'default-validator', {
       metadata: {
         name: 'istiod-default-validator',
         labels: {

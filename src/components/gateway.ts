@@ -1,12 +1,14 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Binder, binderOf } from '../values/binder';
 import { GatewayPortValues, GatewayValues, IstioValues } from '../values/model';
 import { ISTIO_UID } from './istiod';
 import { commonLabels, istioImage, istiodAddress, pullSecrets, revisionLabel, withRevision } from './labels';
 import { GATEWAY_SDS_RULES } from './rbac-rules';
+import { policyRules } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { platformIdentity } from './platform';
+import { KubeDeployment, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount, intOrString, quantity, userSupplied, valuesList } from './kube-objects';
 
 /** Which way a gateway faces. */
 export type GatewayKind = 'ingress' | 'egress';
@@ -58,21 +60,15 @@ export class IstioGateway extends Construct {
     };
     const serviceAccount = `${this.name}-service-account`;
 
-    new ApiObject(this, 'service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new KubeServiceAccount(this, 'service-account', {
       metadata: { name: serviceAccount, namespace, labels },
       imagePullSecrets: pullSecrets(b, values),
     });
-    new ApiObject(this, 'sds-role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
+    new KubeRole(this, 'sds-role', {
       metadata: { name: `${this.name}-sds`, namespace, labels },
-      rules: GATEWAY_SDS_RULES,
+      rules: policyRules(GATEWAY_SDS_RULES),
     });
-    new ApiObject(this, 'sds-role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
+    new KubeRoleBinding(this, 'sds-role-binding', {
       metadata: { name: `${this.name}-sds`, namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${this.name}-sds` },
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount }],
@@ -96,14 +92,12 @@ export class IstioGateway extends Construct {
     };
     const prometheusMerge = values.mesh.enablePrometheusMerge;
 
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    new KubeDeployment(this, 'deployment', {
       metadata: { name: this.name, namespace: values.global.istioNamespace, labels },
       spec: {
         replicas: b.optional(b.not(gateway.autoscaleEnabled), gateway.replicaCount),
         selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrString('100%'), maxUnavailable: intOrString('25%') } },
         template: {
           metadata: {
             labels: podLabels,
@@ -113,7 +107,7 @@ export class IstioGateway extends Construct {
               'prometheus.io/port': b.optional(prometheusMerge, '15020'),
               'prometheus.io/scrape': b.optional(prometheusMerge, 'true'),
               'sidecar.istio.io/inject': 'false',
-            }, gateway.podAnnotations),
+            }, gateway.podAnnotations) as Record<string, string>,
           },
           spec: {
             serviceAccountName: serviceAccount,
@@ -123,7 +117,7 @@ export class IstioGateway extends Construct {
               sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
             },
             nodeSelector: b.optional(b.isSet(gateway.nodeSelector), gateway.nodeSelector),
-            tolerations: b.optional(b.isSet(gateway.tolerations), gateway.tolerations),
+            tolerations: b.optional(b.isSet(gateway.tolerations), userSupplied<k8s.Toleration[]>(gateway.tolerations)),
             affinity: b.optional(b.isSet(gateway.affinity), gateway.affinity),
             containers: [{
               name: 'istio-proxy',
@@ -140,7 +134,7 @@ export class IstioGateway extends Construct {
                 b.optional(values.global.logAsJson, '--log_as_json'),
               ),
               // One container port per distinct targetPort (two Service ports may share one); 15090 is Envoy's own.
-              ports: b.flat<Record<string, unknown>>(
+              ports: b.flat<k8s.ContainerPort>(
                 b.each(gateway.ports, (port) => ({ containerPort: effectiveTargetPort(b, port), protocol: port.protocol }), {
                   where: (port) => b.not(b.eq(effectiveTargetPort(b, port), 15090)),
                   uniqueBy: (port) => `${effectiveTargetPort(b, port)}/${port.protocol}`,
@@ -148,7 +142,7 @@ export class IstioGateway extends Construct {
                 { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
               ),
               readinessProbe: {
-                httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+                httpGet: { path: '/healthz/ready', port: intOrString(15021), scheme: 'HTTP' },
                 initialDelaySeconds: 1,
                 periodSeconds: 2,
                 timeoutSeconds: 1,
@@ -179,7 +173,7 @@ export class IstioGateway extends Construct {
               { name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } },
               {
                 name: 'podinfo',
-                downwardAPI: {
+                downwardApi: {
                   items: [
                     { path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } },
                     { path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } },
@@ -201,9 +195,7 @@ export class IstioGateway extends Construct {
 
   private addService(b: Binder, gateway: GatewayValues, namespace: string, labels: Record<string, string>): void {
     const exposed = b.not(b.eq(gateway.serviceType, 'ClusterIP'));
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new KubeService(this, 'service', {
       metadata: {
         name: this.name,
         namespace,
@@ -217,11 +209,11 @@ export class IstioGateway extends Construct {
           name: port.name,
           port: port.port,
           protocol: port.protocol,
-          targetPort: effectiveTargetPort(b, port),
+          targetPort: intOrString(effectiveTargetPort(b, port)),
           nodePort: b.optional(b.and(exposed, b.isSet(port.nodePort)), port.nodePort),
         })),
-        loadBalancerIP: b.optional(b.isSet(gateway.loadBalancerIP), gateway.loadBalancerIP),
-        loadBalancerSourceRanges: b.optional(b.isSet(gateway.loadBalancerSourceRanges), gateway.loadBalancerSourceRanges),
+        loadBalancerIp: b.optional(b.isSet(gateway.loadBalancerIP), gateway.loadBalancerIP),
+        loadBalancerSourceRanges: b.optional(b.isSet(gateway.loadBalancerSourceRanges), valuesList(gateway.loadBalancerSourceRanges)),
         externalTrafficPolicy: b.optional(b.and(exposed, b.isSet(gateway.externalTrafficPolicy)), gateway.externalTrafficPolicy),
       },
     });
@@ -229,9 +221,7 @@ export class IstioGateway extends Construct {
 
   private addScaling(b: Binder, gateway: GatewayValues, namespace: string, labels: Record<string, string>): void {
     b.whenBuild(this, gateway.autoscaleEnabled, () => {
-      new ApiObject(this, 'autoscaler', {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
+      new KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
         metadata: { name: this.name, namespace, labels },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
@@ -243,21 +233,19 @@ export class IstioGateway extends Construct {
     });
     const keptReplicas = b.choose(gateway.autoscaleEnabled, gateway.minReplicas, gateway.replicaCount);
     b.whenBuild(this, b.gt(keptReplicas, 1), () => {
-      new ApiObject(this, 'disruption-budget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
+      new KubePodDisruptionBudget(this, 'disruption-budget', {
         metadata: { name: this.name, namespace, labels },
-        spec: { minAvailable: 1, selector: { matchLabels: this.selectorLabels } },
+        spec: { minAvailable: intOrString(1), selector: { matchLabels: this.selectorLabels } },
       });
     });
   }
 }
 
 /** Environment of the gateway proxy, as upstream's legacy gateway charts set it. */
-function gatewayEnv(b: Binder, values: IstioValues, name: string, gateway: GatewayValues): Array<Record<string, unknown>> {
+function gatewayEnv(b: Binder, values: IstioValues, name: string, gateway: GatewayValues): k8s.EnvVar[] {
   const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
   const meshId = b.fallback(values.global.meshId, values.mesh.trustDomain);
-  return b.flat<Record<string, unknown>>(
+  return b.flat<k8s.EnvVar>(
     { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
     { name: 'CA_ADDR', value: istiodAddress(b, values) },
     { name: 'NODE_NAME', ...fieldRef('spec.nodeName') },
@@ -265,7 +253,7 @@ function gatewayEnv(b: Binder, values: IstioValues, name: string, gateway: Gatew
     { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
     { name: 'INSTANCE_IP', ...fieldRef('status.podIP') },
     { name: 'HOST_IP', ...fieldRef('status.hostIP') },
-    { name: 'ISTIO_CPU_LIMIT', valueFrom: { resourceFieldRef: { divisor: '1', resource: 'limits.cpu' } } },
+    { name: 'ISTIO_CPU_LIMIT', valueFrom: { resourceFieldRef: { divisor: quantity('1'), resource: 'limits.cpu' } } },
     { name: 'SERVICE_ACCOUNT', ...fieldRef('spec.serviceAccountName') },
     { name: 'ISTIO_META_WORKLOAD_NAME', value: name },
     { name: 'ISTIO_META_OWNER', value: `kubernetes://apis/apps/v1/namespaces/${values.global.istioNamespace}/deployments/${name}` },

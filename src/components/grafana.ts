@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
@@ -6,6 +6,7 @@ import { istioDashboardFiles } from './grafana-dashboards';
 import { commonLabels } from './labels';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { platformIdentity } from './platform';
+import { KubeConfigMap, KubeDeployment, KubeService, KubeServiceAccount, intOrString } from './kube-objects';
 
 /** Props of {@link Grafana}. */
 export interface GrafanaProps {
@@ -61,10 +62,8 @@ export class Grafana extends Construct {
     const labels = { ...commonLabels(values), 'app': 'grafana', 'app.kubernetes.io/name': 'grafana' };
     const selector = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' };
 
-    new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'grafana', namespace, labels }, automountServiceAccountToken: false });
-    new ApiObject(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeServiceAccount(this, 'service-account', { metadata: { name: 'grafana', namespace, labels }, automountServiceAccountToken: false });
+    new KubeConfigMap(this, 'config', {
       metadata: { name: 'grafana', namespace, labels },
       data: {
         'grafana.ini': grafanaIni(values),
@@ -87,17 +86,13 @@ export class Grafana extends Construct {
         }),
       },
     });
-    new ApiObject(this, 'dashboards', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'dashboards', {
       metadata: { name: 'istio-grafana-dashboards', namespace, labels },
       data: istioDashboardFiles(PROMETHEUS_DATASOURCE_UID),
     });
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new KubeService(this, 'service', {
       metadata: { name: 'grafana', namespace, labels },
-      spec: { type: settings.serviceType, selector, ports: [{ name: 'service', port: 3000, protocol: 'TCP', targetPort: 3000 }] },
+      spec: { type: settings.serviceType, selector, ports: [{ name: 'service', port: 3000, protocol: 'TCP', targetPort: intOrString(3000) }] },
     });
 
     const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: settings.adminSecret.name, key } } });
@@ -109,9 +104,7 @@ export class Grafana extends Construct {
     ];
     const provisioning = (name: string, file: string, folder: string) => ({ name, mountPath: `/etc/grafana/provisioning/${folder}/${file}`, subPath: file, readOnly: true });
 
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    new KubeDeployment(this, 'deployment', {
       metadata: { name: 'grafana', namespace, labels },
       spec: {
         replicas: 1,
@@ -128,7 +121,7 @@ export class Grafana extends Construct {
               image: settings.image,
               imagePullPolicy: values.global.imagePullPolicy,
               ports: [{ containerPort: 3000, name: 'grafana', protocol: 'TCP' }],
-              env: b.flat<Record<string, unknown>>(
+              env: b.flat<k8s.EnvVar>(
                 ...adminEnv,
                 // Grafana 12 otherwise downloads plugins from grafana.com at start.
                 { name: 'GF_PLUGINS_PREINSTALL_DISABLED', value: 'true' },
@@ -137,8 +130,8 @@ export class Grafana extends Construct {
                 { name: 'GF_PATHS_PLUGINS', value: '/var/lib/grafana/plugins' },
                 { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
               ),
-              livenessProbe: { httpGet: { path: '/api/health', port: 3000 }, initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 },
-              readinessProbe: { httpGet: { path: '/api/health', port: 3000 } },
+              livenessProbe: { httpGet: { path: '/api/health', port: intOrString(3000) }, initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 },
+              readinessProbe: { httpGet: { path: '/api/health', port: intOrString(3000) } },
               resources: resourceRequirements(b, settings.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [

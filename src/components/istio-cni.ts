@@ -1,12 +1,14 @@
+import { k8s } from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels, istioImage, pullSecrets, revisionLabel } from './labels';
-import { clusterRoleWithBinding } from './rbac';
+import { clusterRoleWithBinding, policyRule, policyRules } from './rbac';
 import { isOpenShift, needsNodeCriticalQuota, nodeAgentNamespace, nodeAgentSeLinux, nodeCriticalQuotaSpec, platformCniPath } from './platform';
 import { ISTIO_CNI_AMBIENT_RULES, ISTIO_CNI_OPENSHIFT_RULES, ISTIO_CNI_REPAIR_RULES, ISTIO_CNI_RULES } from './rbac-rules';
 import { resourceRequirements } from './security';
+import { KubeConfigMap, KubeDaemonSet, KubeResourceQuota, KubeServiceAccount, intOrString, quantity } from './kube-objects';
 
 /** Props of {@link IstioCni}. */
 export interface IstioCniProps {
@@ -52,21 +54,17 @@ export class IstioCni extends Construct {
       'app.kubernetes.io/name': 'istio-cni',
     };
 
-    new ApiObject(this, 'service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new KubeServiceAccount(this, 'service-account', {
       metadata: { name: 'istio-cni', namespace, labels },
     });
     const serviceAccount = { name: 'istio-cni', namespace };
     // On OpenShift the agent may use the privileged SecurityContextConstraints (as upstream).
-    const rules = b.flat<object>(...ISTIO_CNI_RULES, ...ISTIO_CNI_OPENSHIFT_RULES.map((rule) => b.optional(isOpenShift(b, values), rule)));
+    const rules = b.flat<k8s.PolicyRule>(...policyRules(ISTIO_CNI_RULES), ...ISTIO_CNI_OPENSHIFT_RULES.map((rule) => b.optional(isOpenShift(b, values), policyRule(rule))));
     clusterRoleWithBinding(this, 'cni', { name: 'istio-cni', rules, serviceAccount, labels });
-    clusterRoleWithBinding(this, 'repair', { name: 'istio-cni-repair-role', bindingName: 'istio-cni-repair-rolebinding', rules: ISTIO_CNI_REPAIR_RULES, serviceAccount, labels });
-    b.whenBuild(this, ambient, () => clusterRoleWithBinding(this, 'ambient', { name: 'istio-cni-ambient', rules: ISTIO_CNI_AMBIENT_RULES, serviceAccount, labels }));
+    clusterRoleWithBinding(this, 'repair', { name: 'istio-cni-repair-role', bindingName: 'istio-cni-repair-rolebinding', rules: policyRules(ISTIO_CNI_REPAIR_RULES), serviceAccount, labels });
+    b.whenBuild(this, ambient, () => clusterRoleWithBinding(this, 'ambient', { name: 'istio-cni-ambient', rules: policyRules(ISTIO_CNI_AMBIENT_RULES), serviceAccount, labels }));
 
-    new ApiObject(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'config', {
       metadata: { name: 'istio-cni-config', namespace, labels },
       data: cniAgentConfig(b, values),
     });
@@ -80,9 +78,7 @@ export class IstioCni extends Construct {
       kind: 'NetworkAttachmentDefinition',
       metadata: { name: 'istio-cni', namespace: 'default', labels: { ...commonLabels(values), 'operator.istio.io/component': 'Cni', 'app.kubernetes.io/name': 'istio-cni' } },
     }));
-    b.whenBuild(this, needsNodeCriticalQuota(b, values, namespace), () => new ApiObject(this, 'resource-quota', {
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
+    b.whenBuild(this, needsNodeCriticalQuota(b, values, namespace), () => new KubeResourceQuota(this, 'resource-quota', {
       metadata: { name: 'istio-cni-resource-quota', namespace, labels: { ...commonLabels(values), 'app.kubernetes.io/name': 'istio-cni' } },
       spec: nodeCriticalQuotaSpec(),
     }));
@@ -91,15 +87,13 @@ export class IstioCni extends Construct {
   private addDaemonSet(b: Binder, values: IstioValues, namespace: string, labels: Record<string, string>): void {
     const ambient = values.ambient.enabled;
     const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
-    const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'install-cni', divisor: '1', resource } } });
+    const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'install-cni', divisor: quantity('1'), resource } } });
 
-    new ApiObject(this, 'daemonset', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
+    new KubeDaemonSet(this, 'daemonset', {
       metadata: { name: 'istio-cni-node', namespace, labels: { ...labels, 'k8s-app': 'istio-cni-node' } },
       spec: {
         selector: { matchLabels: { 'k8s-app': 'istio-cni-node' } },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrString(1) } },
         template: {
           metadata: {
             labels: {
@@ -132,7 +126,7 @@ export class IstioCni extends Construct {
               command: ['install-cni'],
               args: b.flat(`--log_output_level=${values.cni.logLevel}`, b.optional(values.global.logAsJson, '--log_as_json')),
               ports: [{ containerPort: 15014, name: 'metrics', protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: '/readyz', port: 8000 } },
+              readinessProbe: { httpGet: { path: '/readyz', port: intOrString(8000) } },
               securityContext: {
                 privileged: false,
                 runAsGroup: 0,
@@ -153,7 +147,7 @@ export class IstioCni extends Construct {
                 { name: 'POD_NAME', ...fieldRef('metadata.name') },
                 { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
               ],
-              volumeMounts: b.flat<Record<string, unknown>>(
+              volumeMounts: b.flat<k8s.VolumeMount>(
                 { mountPath: '/host/opt/cni/bin', name: 'cni-bin-dir' },
                 { mountPath: '/host/proc', name: 'cni-host-procfs', readOnly: true },
                 { mountPath: '/host/etc/cni/net.d', name: 'cni-net-dir' },
@@ -163,7 +157,7 @@ export class IstioCni extends Construct {
               ),
               resources: resourceRequirements(b, values.cni.resources),
             }],
-            volumes: b.flat<Record<string, unknown>>(
+            volumes: b.flat<k8s.Volume>(
               { name: 'cni-bin-dir', hostPath: { path: b.fallback(values.cni.binDir, platformCniPath(b, values, 'binDir')) } },
               { name: 'cni-host-procfs', hostPath: { path: '/proc', type: 'Directory' } },
               b.optional(ambient, { name: 'cni-ztunnel-sock-dir', hostPath: { path: '/var/run/ztunnel', type: 'DirectoryOrCreate' } }),
@@ -188,7 +182,7 @@ const AMBIENT_ENABLEMENT_SELECTORS = [
 ];
 
 /** The agent's settings (ConfigMap istio-cni-config, read with envFrom), upstream defaults made explicit. */
-function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string | undefined> {
+function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string> {
   return {
     CURRENT_AGENT_VERSION: values.global.tag,
     AMBIENT_ENABLED: b.text(values.ambient.enabled),
@@ -200,7 +194,7 @@ function cniAgentConfig(b: Binder, values: IstioValues): Record<string, string |
     ISTIO_OWNED_CNI_CONFIG: 'false',
     // Multus (OpenShift) has no plugin chains: the plugin gets a file of its own there.
     CHAINED_CNI_PLUGIN: b.text(b.and(values.cni.chained, b.not(isOpenShift(b, values)))),
-    CNI_CONF_NAME: b.optional(isOpenShift(b, values), 'istio-cni.conf'),
+    CNI_CONF_NAME: b.optional(isOpenShift(b, values), 'istio-cni.conf') as string,
     EXCLUDE_NAMESPACES: b.join(values.cni.excludeNamespaces, ','),
     REPAIR_ENABLED: 'true',
     REPAIR_LABEL_PODS: 'false',

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
@@ -10,7 +10,8 @@ import {
   ISTIO_READER_REMOTE_EXTRA_RULES,
   ISTIO_READER_RULES,
 } from './rbac-rules';
-import { clusterRoleWithBinding } from './rbac';
+import { clusterRoleWithBinding, policyRule, policyRules } from './rbac';
+import { KubeRole, KubeRoleBinding, KubeServiceAccount } from './kube-objects';
 
 /** Props of {@link IstiodRbac}. */
 export interface IstiodRbacProps {
@@ -32,25 +33,19 @@ export class IstiodRbac extends Construct {
     const namespace = values.global.istioNamespace;
     const account = istiodName(b, values);
 
-    new ApiObject(this, 'service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new KubeServiceAccount(this, 'service-account', {
       metadata: { name: account, namespace, labels },
     });
     const subject = { kind: 'ServiceAccount', name: account, namespace };
     const serviceAccount = { name: account, namespace };
-    clusterRoleWithBinding(this, 'clusterrole', { name: `${withRevision(b, values, 'istiod-clusterrole')}-${namespace}`, rules: ISTIOD_CLUSTER_RULES, serviceAccount, labels });
-    clusterRoleWithBinding(this, 'gateway-controller', { name: `${withRevision(b, values, 'istiod-gateway-controller')}-${namespace}`, rules: ISTIOD_GATEWAY_CONTROLLER_RULES, serviceAccount, labels });
+    clusterRoleWithBinding(this, 'clusterrole', { name: `${withRevision(b, values, 'istiod-clusterrole')}-${namespace}`, rules: policyRules(ISTIOD_CLUSTER_RULES), serviceAccount, labels });
+    clusterRoleWithBinding(this, 'gateway-controller', { name: `${withRevision(b, values, 'istiod-gateway-controller')}-${namespace}`, rules: policyRules(ISTIOD_GATEWAY_CONTROLLER_RULES), serviceAccount, labels });
 
-    new ApiObject(this, 'role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
+    new KubeRole(this, 'role', {
       metadata: { name: account, namespace, labels },
-      rules: ISTIOD_NAMESPACE_RULES,
+      rules: policyRules(ISTIOD_NAMESPACE_RULES),
     });
-    new ApiObject(this, 'role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
+    new KubeRoleBinding(this, 'role-binding', {
       metadata: { name: account, namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
       subjects: [subject],
@@ -68,7 +63,7 @@ export class IstioReaderRbac extends Construct {
     const { values } = props;
     const b = binderOf(this);
     const namespace = values.global.istioNamespace;
-    const rules = b.flat(...ISTIO_READER_RULES, ...ISTIO_READER_REMOTE_EXTRA_RULES.map((rule) => b.optional(values.remote.enabled, rule)));
+    const rules = b.flat<k8s.PolicyRule>(...policyRules(ISTIO_READER_RULES), ...ISTIO_READER_REMOTE_EXTRA_RULES.map((rule) => b.optional(values.remote.enabled, policyRule(rule))));
     const labels = { ...commonLabels(values), 'app': 'istio-reader', 'release': 'istio', 'app.kubernetes.io/name': 'istio-reader' };
     clusterRoleWithBinding(this, 'reader', {
       name: `${withRevision(b, values, 'istio-reader-clusterrole')}-${namespace}`,

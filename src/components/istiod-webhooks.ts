@@ -1,9 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { ISTIO_CONFIG_GROUPS } from './base';
 import { isRevisioned, istiodName, revisionLabel, withRevision } from './labels';
+import { KubeMutatingWebhookConfiguration, KubeValidatingWebhookConfiguration, valuesList } from './kube-objects';
 
 /** Props of {@link SidecarInjectorWebhook} and {@link IstiodValidator}. */
 export interface IstiodWebhookProps {
@@ -14,10 +15,10 @@ export interface IstiodWebhookProps {
 }
 
 /** One label selector requirement. */
-export type Selector = Record<string, unknown>;
-export const doesNotExist = (key: string) => ({ key, operator: 'DoesNotExist' });
-export const isIn = (key: string, values: string[]) => ({ key, operator: 'In', values });
-export const notIn = (key: string, values: string[]) => ({ key, operator: 'NotIn', values });
+export type Selector = k8s.LabelSelectorRequirement;
+export const doesNotExist = (key: string): Selector => ({ key, operator: 'DoesNotExist' });
+export const isIn = (key: string, values: string[]): Selector => ({ key, operator: 'In', values });
+export const notIn = (key: string, values: string[]): Selector => ({ key, operator: 'NotIn', values });
 
 /**
  * MutatingWebhookConfiguration `istio-sidecar-injector[-<rev>]`: which pods istiod's injector sees.
@@ -39,11 +40,11 @@ export class SidecarInjectorWebhook extends Construct {
     // With the default tag on a non-revisioned install, istio-revision-tag-default is the default
     // injector; these webhooks stay, deactivated the way `istioctl install` leaves them.
     const deactivated = b.and(b.not(revisioned), hasDefaultTag(b, values));
-    const selector = (requirements: Selector[]) => b.choose<Record<string, unknown>>(deactivated, NEVER_MATCH, { matchExpressions: requirements });
+    const selector = (requirements: Selector[]) => b.choose<k8s.LabelSelector>(deactivated, NEVER_MATCH, { matchExpressions: requirements });
     const webhook = (name: string, namespaceSelector: Selector[], objectSelector: Selector[]) =>
       injectorWebhook(b, values, name, selector(namespaceSelector), selector(objectSelector));
 
-    const webhooks = b.flat(
+    const webhooks = b.flat<k8s.MutatingWebhook>(
       webhook('rev.namespace.sidecar-injector.istio.io',
         [isIn('istio.io/rev', [revision]), doesNotExist('istio-injection')],
         [notIn('sidecar.istio.io/inject', ['false'])]),
@@ -58,13 +59,11 @@ export class SidecarInjectorWebhook extends Construct {
         [doesNotExist('istio-injection'), doesNotExist('istio.io/rev')],
         [isIn('sidecar.istio.io/inject', ['true']), doesNotExist('istio.io/rev')])),
       b.optional(b.and(b.not(revisioned), values.sidecarInjection.allNamespaces), webhook('auto.sidecar-injector.istio.io',
-        [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: values.sidecarInjection.excludedNamespaces }],
+        [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: valuesList(values.sidecarInjection.excludedNamespaces) }],
         [doesNotExist('sidecar.istio.io/inject'), doesNotExist('istio.io/rev')])),
     );
 
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'MutatingWebhookConfiguration',
+    new KubeMutatingWebhookConfiguration(this, 'Resource', {
       metadata: {
         name: `${withRevision(b, values, 'istio-sidecar-injector')}${namespaceSuffix}`,
         labels: { ...props.labels, 'app': 'sidecar-injector', 'istio.io/rev': revision },
@@ -78,7 +77,7 @@ export class SidecarInjectorWebhook extends Construct {
  * The selector istioctl gives webhooks it deactivates (istioctl/pkg/util NeverMatch): no object carries
  * the label, and `istioctl x check-inject` recognises it.
  */
-export const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+export const NEVER_MATCH: k8s.LabelSelector = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
 
 /** Does `revisionTags` hold the `default` tag? */
 export function hasDefaultTag(b: Binder, values: IstioValues): boolean {
@@ -86,7 +85,7 @@ export function hasDefaultTag(b: Binder, values: IstioValues): boolean {
 }
 
 /** One sidecar-injector webhook of istiod's chart: calls this revision's injector for new pods. */
-export function injectorWebhook(b: Binder, values: IstioValues, name: string, namespaceSelector: Record<string, unknown>, objectSelector: Record<string, unknown>): Record<string, unknown> {
+export function injectorWebhook(b: Binder, values: IstioValues, name: string, namespaceSelector: k8s.LabelSelector, objectSelector: k8s.LabelSelector): k8s.MutatingWebhook {
   return {
     name,
     admissionReviewVersions: ['v1'],
@@ -101,7 +100,7 @@ export function injectorWebhook(b: Binder, values: IstioValues, name: string, na
 }
 
 /** Where the injector webhook calls: the local istiod Service, or the external istiod of a remote cluster. */
-function injectorClientConfig(b: Binder, values: IstioValues): Record<string, unknown> {
+function injectorClientConfig(b: Binder, values: IstioValues): k8s.WebhookClientConfig {
   const { remote } = values;
   const network = b.choose(b.isSet(values.global.network), `/net/${values.global.network}`, '');
   return b.choose(b.and(remote.enabled, b.isSet(remote.injectionURL)),
@@ -121,9 +120,7 @@ export class IstiodValidator extends Construct {
     const { values } = props;
     const b = binderOf(this);
     const revision = revisionLabel(b, values);
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
+    new KubeValidatingWebhookConfiguration(this, 'Resource', {
       metadata: {
         name: `${withRevision(b, values, 'istio-validator')}-${values.global.istioNamespace}`,
         labels: { ...props.labels, 'app': 'istiod', 'istio': 'istiod', 'istio.io/rev': revision },

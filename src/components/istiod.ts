@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Binder, ConcreteBinder, binderOf } from '../values/binder';
 import { IP_ADDRESS } from '../values/formats';
@@ -6,6 +6,7 @@ import { IstioValues } from '../values/model';
 import { InjectionValues, buildInjectorConfig, buildInjectorValues } from './injection-templates';
 import { IstiodRbac } from './istiod-rbac';
 import { IstiodValidator, SidecarInjectorWebhook } from './istiod-webhooks';
+import { KubeConfigMap, KubeDeployment, KubeEndpointSlice, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget, KubeService, intOrString, quantity, userSupplied } from './kube-objects';
 import { commonLabels, isRevisioned, istioImage, istiodName, pullSecrets, revisionLabel, withRevision } from './labels';
 import { meshConfig } from './mesh-config';
 import { isOpenShift } from './platform';
@@ -61,9 +62,7 @@ export class Istiod extends Construct {
 
   private addConfigMaps(b: Binder, values: IstioValues, labels: Record<string, string>): void {
     const namespace = values.global.istioNamespace;
-    new ApiObject(this, 'mesh-config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'mesh-config', {
       metadata: { name: withRevision(b, values, 'istio'), namespace, labels },
       data: {
         mesh: b.yaml(meshConfig(b, values)),
@@ -71,9 +70,7 @@ export class Istiod extends Construct {
       },
     });
     const injection = injectionValues(values, b);
-    new ApiObject(this, 'injector-config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'injector-config', {
       metadata: { name: withRevision(b, values, 'istio-sidecar-injector'), namespace, labels },
       data: {
         config: buildInjectorConfig(b, injection),
@@ -97,13 +94,11 @@ export class Istiod extends Construct {
       'install.operator.istio.io/owning-resource': 'unknown',
     };
 
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    new KubeDeployment(this, 'deployment', {
       metadata: { name, namespace, labels },
       spec: {
         replicas: b.optional(b.not(istiod.autoscale.enabled), istiod.replicaCount),
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrString('100%'), maxUnavailable: intOrString('25%') } },
         selector: { matchLabels: this.selectorLabels },
         template: {
           metadata: {
@@ -115,7 +110,7 @@ export class Istiod extends Construct {
             // No fixed UID/GID/fsGroup, as upstream: the image's user (1337) applies, and platforms that
             // assign UID ranges (OpenShift restricted-v2) can admit the pod.
             securityContext: restrictedPodSecurity(),
-            tolerations: b.flat<unknown>({ key: 'cni.istio.io/not-ready', operator: 'Exists' }, b.each(istiod.tolerations, (toleration) => toleration)),
+            tolerations: b.flat<k8s.Toleration>({ key: 'cni.istio.io/not-ready', operator: 'Exists' }, b.each(istiod.tolerations, (toleration) => userSupplied<k8s.Toleration>(toleration))),
             nodeSelector: b.optional(b.isSet(istiod.nodeSelector), istiod.nodeSelector),
             affinity: b.optional(b.isSet(istiod.affinity), istiod.affinity),
             imagePullSecrets: pullSecrets(b, values),
@@ -140,7 +135,7 @@ export class Istiod extends Construct {
                 { containerPort: 15017, name: 'https-webhooks', protocol: 'TCP' },
                 { containerPort: 15014, name: 'http-monitoring', protocol: 'TCP' },
               ],
-              readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
+              readinessProbe: { httpGet: { path: '/ready', port: intOrString(8080) }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
               env: istiodEnv(b, values),
               resources: resourceRequirements(b, istiod.resources),
               securityContext: restrictedContainerSecurity(),
@@ -166,25 +161,21 @@ export class Istiod extends Construct {
       },
     });
 
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new KubeService(this, 'service', {
       metadata: { name, namespace, labels },
       spec: {
         ports: [
           { name: 'grpc-xds', port: 15010, protocol: 'TCP' },
           { name: 'https-dns', port: 15012, protocol: 'TCP' },
-          { name: 'https-webhook', port: 443, targetPort: 15017, protocol: 'TCP' },
+          { name: 'https-webhook', port: 443, targetPort: intOrString(15017), protocol: 'TCP' },
           { name: 'http-monitoring', port: 15014, protocol: 'TCP' },
         ],
-        selector: b.choose(isRevisioned(b, values), { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { 'app': 'istiod', 'istio': 'pilot' }),
+        selector: b.choose<Record<string, string>>(isRevisioned(b, values), { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { 'app': 'istiod', 'istio': 'pilot' }),
       },
     });
 
     b.whenBuild(this, istiod.autoscale.enabled, () => {
-      new ApiObject(this, 'autoscaler', {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
+      new KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
         metadata: { name, namespace, labels },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
@@ -197,11 +188,9 @@ export class Istiod extends Construct {
 
     const minimumReplicas = b.choose(istiod.autoscale.enabled, istiod.autoscale.min, istiod.replicaCount);
     b.whenBuild(this, b.and(istiod.pdb.enabled, b.gt(minimumReplicas, 1)), () => {
-      new ApiObject(this, 'disruption-budget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
+      new KubePodDisruptionBudget(this, 'disruption-budget', {
         metadata: { name, namespace, labels },
-        spec: { minAvailable: 1, selector: { matchLabels: this.selectorLabels } },
+        spec: { minAvailable: intOrString(1), selector: { matchLabels: this.selectorLabels } },
       });
     });
   }
@@ -211,10 +200,10 @@ export class Istiod extends Construct {
  * Environment of the discovery container, in upstream's order. No GOMEMLIMIT: as upstream, istiod's
  * automemlimit sets it to 90% of the container's cgroup memory limit.
  */
-function istiodEnv(b: Binder, values: IstioValues): Array<Record<string, unknown>> {
+function istiodEnv(b: Binder, values: IstioValues): k8s.EnvVar[] {
   const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
-  const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'discovery', divisor: '1', resource } } });
-  return b.flat<Record<string, unknown>>(
+  const limitRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { containerName: 'discovery', divisor: quantity('1'), resource } } });
+  return b.flat<k8s.EnvVar>(
     { name: 'REVISION', value: revisionLabel(b, values) },
     { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
     { name: 'POD_NAME', ...fieldRef('metadata.name') },
@@ -281,13 +270,11 @@ class RemoteIstiodService extends Construct {
     const namespace = values.global.istioNamespace;
     const ports = [
       { name: 'tcp-istiod', port: 15012, protocol: 'TCP' },
-      { name: 'tcp-webhook', port: 443, targetPort: 15017, protocol: 'TCP' },
+      { name: 'tcp-webhook', port: 443, targetPort: intOrString(15017), protocol: 'TCP' },
     ];
     // The model's own definition of an IP address (an RE2 expression, so the chart decides alike).
     const isIpAddress = b.matches(address, `^(?:${IP_ADDRESS.source})$`);
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new KubeService(this, 'service', {
       metadata: { name, namespace, labels },
       spec: {
         type: b.optional(b.not(isIpAddress), 'ExternalName'),
@@ -295,9 +282,7 @@ class RemoteIstiodService extends Construct {
         ports,
       },
     });
-    b.whenBuild(this, isIpAddress, () => new ApiObject(this, 'endpoints', {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
+    b.whenBuild(this, isIpAddress, () => new KubeEndpointSlice(this, 'endpoints', {
       metadata: { name: `${name}-remote`, namespace, labels: { ...labels, 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'istio-pack' } },
       addressType: b.choose(b.contains(address, ':'), 'IPv6', 'IPv4'),
       endpoints: [{ addresses: [address], conditions: { ready: true } }],

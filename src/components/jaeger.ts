@@ -1,10 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { platformIdentity } from './platform';
+import { KubeConfigMap, KubeDeployment, KubeService, intOrString } from './kube-objects';
 
 /** Props of {@link Jaeger}. */
 export interface JaegerProps {
@@ -17,11 +18,11 @@ const JAEGER_UID = 10001;
 
 /** Collector ports: what proxies and SDKs send spans to. */
 export const JAEGER_COLLECTOR_PORTS = [
-  { name: 'jaeger-collector-http', port: 14268, protocol: 'TCP', targetPort: 14268 },
-  { name: 'jaeger-collector-grpc', port: 14250, protocol: 'TCP', targetPort: 14250 },
-  { name: 'http-zipkin', port: 9411, protocol: 'TCP', targetPort: 9411 },
-  { name: 'grpc-otel', port: 4317, protocol: 'TCP', targetPort: 4317 },
-  { name: 'http-otel', port: 4318, protocol: 'TCP', targetPort: 4318 },
+  { name: 'jaeger-collector-http', port: 14268, protocol: 'TCP', targetPort: intOrString(14268) },
+  { name: 'jaeger-collector-grpc', port: 14250, protocol: 'TCP', targetPort: intOrString(14250) },
+  { name: 'http-zipkin', port: 9411, protocol: 'TCP', targetPort: intOrString(9411) },
+  { name: 'grpc-otel', port: 4317, protocol: 'TCP', targetPort: intOrString(4317) },
+  { name: 'http-otel', port: 4318, protocol: 'TCP', targetPort: intOrString(4318) },
 ];
 
 /** Jaeger v2 (OpenTelemetry collector based) configuration: OTLP, Jaeger and Zipkin in, Badger storage. */
@@ -68,16 +69,12 @@ export class Jaeger extends Construct {
     const labels = { ...commonLabels(values), 'app': 'jaeger', 'app.kubernetes.io/name': 'jaeger' };
     const selector = { app: 'jaeger' };
 
-    new ApiObject(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'config', {
       metadata: { name: 'jaeger', namespace, labels },
       data: { 'config.yaml': b.yaml(jaegerConfig()) },
     });
 
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    new KubeDeployment(this, 'deployment', {
       metadata: { name: 'jaeger', namespace, labels },
       spec: {
         replicas: 1,
@@ -102,8 +99,8 @@ export class Jaeger extends Construct {
                 ...JAEGER_COLLECTOR_PORTS.map((port) => ({ containerPort: port.port, protocol: 'TCP' })),
                 { containerPort: 8888, name: 'metrics', protocol: 'TCP' },
               ],
-              livenessProbe: { httpGet: { path: '/status', port: 13133 } },
-              readinessProbe: { httpGet: { path: '/status', port: 13133 } },
+              livenessProbe: { httpGet: { path: '/status', port: intOrString(13133) } },
+              readinessProbe: { httpGet: { path: '/status', port: intOrString(13133) } },
               resources: resourceRequirements(b, settings.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [
@@ -120,13 +117,13 @@ export class Jaeger extends Construct {
       },
     });
 
-    const service = (serviceId: string, name: string, type: string, ports: ReadonlyArray<Record<string, unknown>>) =>
-      new ApiObject(this, serviceId, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels }, spec: { type, selector, ports } });
+    const service = (serviceId: string, name: string, type: string, ports: k8s.ServicePort[]) =>
+      new KubeService(this, serviceId, { metadata: { name, namespace, labels }, spec: { type, selector, ports } });
     service('tracing', 'tracing', settings.serviceType, [
-      { name: 'http-query', port: 80, protocol: 'TCP', targetPort: 16686 },
-      { name: 'grpc-query', port: 16685, protocol: 'TCP', targetPort: 16685 },
+      { name: 'http-query', port: 80, protocol: 'TCP', targetPort: intOrString(16686) },
+      { name: 'grpc-query', port: 16685, protocol: 'TCP', targetPort: intOrString(16685) },
     ]);
-    service('zipkin', 'zipkin', 'ClusterIP', [{ name: 'http-query', port: 9411, protocol: 'TCP', targetPort: 9411 }]);
+    service('zipkin', 'zipkin', 'ClusterIP', [{ name: 'http-query', port: 9411, protocol: 'TCP', targetPort: intOrString(9411) }]);
     service('collector', 'jaeger-collector', 'ClusterIP', JAEGER_COLLECTOR_PORTS);
   }
 }

@@ -1,12 +1,13 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { ISTIO_DASHBOARDS } from './grafana-dashboards';
 import { commonLabels } from './labels';
-import { clusterRoleWithBinding } from './rbac';
+import { clusterRoleWithBinding, policyRules } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { platformIdentity } from './platform';
+import { KubeClusterRoleBinding, KubeConfigMap, KubeDeployment, KubeSecret, KubeService, KubeServiceAccount, intOrString, quantity } from './kube-objects';
 
 /** Props of {@link Kiali}. */
 export interface KialiProps {
@@ -118,24 +119,20 @@ export class Kiali extends Construct {
     const labels = { ...commonLabels(values), 'app': 'kiali', 'app.kubernetes.io/name': 'kiali' };
     const selector = { 'app.kubernetes.io/name': 'kiali', 'app.kubernetes.io/instance': 'kiali' };
 
-    new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kiali', namespace, labels } });
-    clusterRoleWithBinding(this, 'viewer', { name: 'kiali-viewer', bindingName: 'kiali', rules: KIALI_VIEWER_RULES, serviceAccount: { name: 'kiali', namespace }, labels });
-    new ApiObject(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeServiceAccount(this, 'service-account', { metadata: { name: 'kiali', namespace, labels } });
+    clusterRoleWithBinding(this, 'viewer', { name: 'kiali-viewer', bindingName: 'kiali', rules: policyRules(KIALI_VIEWER_RULES), serviceAccount: { name: 'kiali', namespace }, labels });
+    new KubeConfigMap(this, 'config', {
       metadata: { name: 'kiali', namespace, labels },
       data: { 'config.yaml': b.yaml(kialiConfig(b, values)) },
     });
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new KubeService(this, 'service', {
       metadata: { name: 'kiali', namespace, labels },
       spec: {
         type: settings.serviceType,
         selector,
         ports: [
-          { name: 'http', port: KIALI_PORT, protocol: 'TCP', targetPort: KIALI_PORT },
-          { name: 'http-metrics', port: 9090, protocol: 'TCP', targetPort: 9090 },
+          { name: 'http', port: KIALI_PORT, protocol: 'TCP', targetPort: intOrString(KIALI_PORT) },
+          { name: 'http-metrics', port: 9090, protocol: 'TCP', targetPort: intOrString(9090) },
         ],
       },
     });
@@ -145,42 +142,34 @@ export class Kiali extends Construct {
 
   private addBasicAuthObjects(b: Binder, values: IstioValues, namespace: string, labels: Record<string, string>): void {
     const basic = values.addons.kiali.auth.basic;
-    new ApiObject(this, 'basic-auth-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kiali-basic-auth', namespace, labels } });
+    new KubeServiceAccount(this, 'basic-auth-account', { metadata: { name: 'kiali-basic-auth', namespace, labels } });
     // Kubernetes fills in the token of this Secret; nothing secret is in the manifests.
-    new ApiObject(this, 'basic-auth-token', {
-      apiVersion: 'v1',
-      kind: 'Secret',
+    new KubeSecret(this, 'basic-auth-token', {
       type: 'kubernetes.io/service-account-token',
       metadata: { name: 'kiali-basic-auth-token', namespace, labels, annotations: { 'kubernetes.io/service-account.name': 'kiali-basic-auth' } },
     });
     const serviceAccount = { name: 'kiali-basic-auth', namespace };
     const admin = b.eq(basic.role, 'admin');
     b.whenBuild(this, admin, () => clusterRoleWithBinding(this, 'basic-auth', {
-      name: 'kiali-basic-auth-admin', bindingName: 'kiali-basic-auth', rules: [...KIALI_VIEWER_RULES, ...KIALI_ADMIN_EXTRA_RULES], serviceAccount, labels,
+      name: 'kiali-basic-auth-admin', bindingName: 'kiali-basic-auth', rules: policyRules([...KIALI_VIEWER_RULES, ...KIALI_ADMIN_EXTRA_RULES]), serviceAccount, labels,
     }));
     // Viewers reuse the kiali-viewer ClusterRole created above.
     b.whenBuild(this, b.not(admin), () => {
-      new ApiObject(this, 'basic-auth-viewer-binding', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
+      new KubeClusterRoleBinding(this, 'basic-auth-viewer-binding', {
         metadata: { name: 'kiali-basic-auth', labels },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kiali-viewer' },
         subjects: [{ kind: 'ServiceAccount', ...serviceAccount }],
       });
     });
     b.whenBuild(this, b.isSet(basic.htpasswd), () => {
-      new ApiObject(this, 'htpasswd', {
-        apiVersion: 'v1',
-        kind: 'Secret',
+      new KubeSecret(this, 'htpasswd', {
         type: 'Opaque',
         metadata: { name: 'kiali-htpasswd', namespace, labels },
         // Hashed lines only (the model refuses plain-text passwords).
         stringData: { auth: `${b.join(basic.htpasswd, '\n')}\n` },
       });
     });
-    new ApiObject(this, 'proxy-config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'proxy-config', {
       metadata: { name: 'kiali-auth-proxy', namespace, labels },
       data: { 'default.conf.template': proxyConfigTemplate() },
     });
@@ -190,10 +179,10 @@ export class Kiali extends Construct {
     const settings = values.addons.kiali;
     const basic = b.eq(settings.auth.strategy, 'basic');
     const kialiPort = b.choose(basic, KIALI_BEHIND_PROXY_PORT, KIALI_PORT);
-    const probe = { httpGet: { path: '/kiali/healthz', port: kialiPort, scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 30 };
+    const probe: k8s.Probe = { httpGet: { path: '/kiali/healthz', port: intOrString(kialiPort), scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 30 };
     const generatedKey = b.not(b.isSet(settings.signingKeySecret.name));
 
-    const kialiContainer = {
+    const kialiContainer: k8s.Container = {
       name: 'kiali',
       image: settings.image,
       imagePullPolicy: values.global.imagePullPolicy,
@@ -214,7 +203,7 @@ export class Kiali extends Construct {
         { name: 'signing-key', mountPath: SIGNING_KEY_DIR, readOnly: true },
       ],
     };
-    const proxyContainer = {
+    const proxyContainer: k8s.Container = {
       name: 'kiali-auth-proxy',
       image: settings.auth.basic.proxyImage,
       imagePullPolicy: values.global.imagePullPolicy,
@@ -224,8 +213,8 @@ export class Kiali extends Construct {
         // The image renders /etc/nginx/templates/*.template with these variables only, into conf.d.
         { name: 'NGINX_ENVSUBST_FILTER', value: 'KIALI_BEARER_TOKEN' },
       ],
-      readinessProbe: { tcpSocket: { port: KIALI_PORT }, periodSeconds: 10 },
-      resources: { requests: { cpu: '10m', memory: '32Mi' } },
+      readinessProbe: { tcpSocket: { port: intOrString(KIALI_PORT) }, periodSeconds: 10 },
+      resources: { requests: { cpu: quantity('10m'), memory: quantity('32Mi') } },
       // nginx-unprivileged's own user, which owns its files in the image.
       securityContext: { ...restrictedContainerSecurity(), ...platformIdentity(b, values, NGINX_UID, ['runAsUser', 'runAsGroup']) },
       volumeMounts: [
@@ -248,24 +237,22 @@ export class Kiali extends Construct {
       { name: 'tmp', emptyDir: {} },
     ];
     // Without a Secret, a random 32-character key is made in memory for this pod's lifetime.
-    const keyGenerator = {
+    const keyGenerator: k8s.Container = {
       name: 'signing-key',
       image: settings.image,
       imagePullPolicy: values.global.imagePullPolicy,
       command: ['/bin/sh', '-c', `head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 > ${SIGNING_KEY_DIR}/value.txt`],
-      resources: { requests: { cpu: '10m', memory: '16Mi' } },
+      resources: { requests: { cpu: quantity('10m'), memory: quantity('16Mi') } },
       securityContext: restrictedContainerSecurity(),
       volumeMounts: [{ name: 'signing-key', mountPath: SIGNING_KEY_DIR }],
     };
 
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    new KubeDeployment(this, 'deployment', {
       metadata: { name: 'kiali', namespace, labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrString(1), maxUnavailable: intOrString(1) } },
         template: {
           metadata: {
             labels: { ...labels, ...selector, 'sidecar.istio.io/inject': 'false' },
@@ -275,10 +262,10 @@ export class Kiali extends Construct {
             serviceAccountName: 'kiali',
             securityContext: restrictedPodSecurity(platformIdentity(b, values, KIALI_UID)),
             initContainers: b.optional(generatedKey, [keyGenerator]),
-            containers: b.flat<Record<string, unknown>>(kialiContainer, b.optional(basic, proxyContainer)),
-            volumes: b.flat<Record<string, unknown>>(
+            containers: b.flat<k8s.Container>(kialiContainer, b.optional(basic, proxyContainer)),
+            volumes: b.flat<k8s.Volume>(
               { name: 'kiali-configuration', configMap: { name: 'kiali' } },
-              b.choose<Record<string, unknown>>(generatedKey,
+              b.choose<k8s.Volume>(generatedKey,
                 { name: 'signing-key', emptyDir: { medium: 'Memory' } },
                 { name: 'signing-key', secret: { secretName: settings.signingKeySecret.name, items: [{ key: settings.signingKeySecret.key, path: 'value.txt' }] } }),
               ...proxyVolumes.map((volume) => b.optional(basic, volume)),

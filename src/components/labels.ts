@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-28';
 import { Binder } from '../values/binder';
 import { IstioValues } from '../values/model';
 
@@ -45,6 +46,6 @@ export function istioImage(b: Binder, values: IstioValues, image: string): strin
 }
 
 /** `imagePullSecrets` of a pod or ServiceAccount, left out when there are none. */
-export function pullSecrets(b: Binder, values: IstioValues): Array<{ name: string }> | undefined {
+export function pullSecrets(b: Binder, values: IstioValues): k8s.LocalObjectReference[] | undefined {
   return b.optional(b.isSet(values.global.imagePullSecrets), b.each(values.global.imagePullSecrets, (secret) => ({ name: secret })));
 }

@@ -59,6 +59,15 @@ function tracingProvider(b: Binder, values: IstioValues): Record<string, unknown
 }
 
 /**
+ * The mesh's root namespace (MeshConfig rootNamespace), where mesh-wide policies live: the generated
+ * mesh config's (the control-plane namespace) unless `mesh.extraConfig` overrides it.
+ */
+export function meshRootNamespace(b: Binder, values: IstioValues): string {
+  const extraConfig = values.mesh.extraConfig as Readonly<Record<string, unknown>>;
+  return b.fallback(extraConfig.rootNamespace as string, values.global.istioNamespace);
+}
+
+/**
  * The collector address traces go to: `tracing.endpoint`, or by default the Jaeger addon's collector in
  * the control-plane namespace (Service zipkin:9411 for zipkin, jaeger-collector:4317 for OTLP).
  */

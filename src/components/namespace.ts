@@ -1,7 +1,7 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
 import { commonLabels } from './labels';
+import { KubeNamespace } from './kube-objects';
 
 /** Props of {@link IstioNamespace}. */
 export interface IstioNamespaceProps {
@@ -16,9 +16,7 @@ export interface IstioNamespaceProps {
 export class IstioNamespace extends Construct {
   constructor(scope: Construct, id: string, props: IstioNamespaceProps) {
     super(scope, id);
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
+    new KubeNamespace(this, 'Resource', {
       metadata: { name: props.values.global.istioNamespace, labels: commonLabels(props.values) },
     });
   }

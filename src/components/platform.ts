@@ -1,3 +1,5 @@
+import { k8s } from 'cdk8s-plus-28';
+import { quantity } from './kube-objects';
 import { Binder } from '../values/binder';
 import { IstioValues } from '../values/model';
 
@@ -84,9 +86,9 @@ export function needsNodeCriticalQuota(b: Binder, values: IstioValues, namespace
 }
 
 /** The ResourceQuota of upstream's gke profile (pods: 5000 of priority class system-node-critical). */
-export function nodeCriticalQuotaSpec(): Record<string, unknown> {
+export function nodeCriticalQuotaSpec(): k8s.ResourceQuotaSpec {
   return {
-    hard: { pods: '5000' },
+    hard: { pods: quantity('5000') },
     scopeSelector: { matchExpressions: [{ operator: 'In', scopeName: 'PriorityClass', values: ['system-node-critical'] }] },
   };
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
@@ -6,6 +6,7 @@ import { commonLabels } from './labels';
 import { clusterRoleWithBinding } from './rbac';
 import { resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { platformIdentity } from './platform';
+import { KubeConfigMap, KubeDeployment, KubePersistentVolumeClaim, KubeService, KubeServiceAccount, intOrString, quantity } from './kube-objects';
 
 /** Props of {@link Prometheus}. */
 export interface PrometheusProps {
@@ -77,47 +78,39 @@ export class Prometheus extends Construct {
     const labels = { ...commonLabels(values), 'app': 'prometheus', 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'server' };
     const selector = { 'app': 'prometheus', 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'server' };
 
-    new ApiObject(this, 'service-account', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus', namespace, labels } });
+    new KubeServiceAccount(this, 'service-account', { metadata: { name: 'prometheus', namespace, labels } });
     clusterRoleWithBinding(this, 'cluster', {
       name: 'prometheus',
       rules: [
         // No nodes/proxy: it opens the kubelet API (upstream's samples/addons Prometheus does not get it either).
         { apiGroups: [''], resources: ['nodes', 'nodes/metrics', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-        { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+        { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
       ],
       serviceAccount: { name: 'prometheus', namespace },
       labels,
     });
-    new ApiObject(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new KubeConfigMap(this, 'config', {
       metadata: { name: 'prometheus', namespace, labels },
       data: { 'prometheus.yml': b.yaml(prometheusScrapeConfig(values)) },
     });
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new KubeService(this, 'service', {
       metadata: { name: 'prometheus', namespace, labels },
-      spec: { type: settings.serviceType, selector, ports: [{ name: 'http', port: 9090, protocol: 'TCP', targetPort: 9090 }] },
+      spec: { type: settings.serviceType, selector, ports: [{ name: 'http', port: 9090, protocol: 'TCP', targetPort: intOrString(9090) }] },
     });
     b.whenBuild(this, settings.persistence.enabled, () => {
-      new ApiObject(this, 'claim', {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
+      new KubePersistentVolumeClaim(this, 'claim', {
         metadata: { name: 'prometheus', namespace, labels },
         spec: {
           accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: settings.persistence.size } },
+          resources: { requests: { storage: quantity(settings.persistence.size) } },
           storageClassName: b.optional(b.isSet(settings.persistence.storageClassName), settings.persistence.storageClassName),
         },
       });
     });
 
-    const probe = (path: string, delay: number) => ({ httpGet: { path, port: 9090, scheme: 'HTTP' }, initialDelaySeconds: delay, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 3 });
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    const probe = (path: string, delay: number): k8s.Probe => ({ httpGet: { path, port: intOrString(9090), scheme: 'HTTP' }, initialDelaySeconds: delay, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 3 });
+    new KubeDeployment(this, 'deployment', {
       metadata: { name: 'prometheus', namespace, labels },
       spec: {
         replicas: 1,
@@ -152,7 +145,7 @@ export class Prometheus extends Construct {
             }],
             volumes: [
               { name: 'config-volume', configMap: { name: 'prometheus' } },
-              b.choose<Record<string, unknown>>(settings.persistence.enabled,
+              b.choose<k8s.Volume>(settings.persistence.enabled,
                 { name: 'storage-volume', persistentVolumeClaim: { claimName: 'prometheus' } },
                 { name: 'storage-volume', emptyDir: {} }),
             ],

@@ -1,12 +1,14 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { KubeClusterRole, KubeClusterRoleBinding } from './kube-objects';
+import { PolicyRuleFacts } from './rbac-rules';
 
 /** Options of {@link clusterRoleWithBinding}. */
 export interface ClusterRoleBindingOptions {
   /** ClusterRole name. */
   readonly name: string;
   /** Its rules. */
-  readonly rules: ReadonlyArray<Record<string, unknown>> | ReadonlyArray<object>;
+  readonly rules: k8s.PolicyRule[];
   /** The ServiceAccount bound to it. */
   readonly serviceAccount: { readonly name: string; readonly namespace: string };
   /** Labels of both objects. */
@@ -18,17 +20,29 @@ export interface ClusterRoleBindingOptions {
 /** A ClusterRole and the ClusterRoleBinding that grants it to one ServiceAccount (construct ids `<id>-role`, `<id>-binding`). */
 export function clusterRoleWithBinding(scope: Construct, id: string, options: ClusterRoleBindingOptions): void {
   const { name, rules, serviceAccount, labels } = options;
-  new ApiObject(scope, `${id}-role`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
+  new KubeClusterRole(scope, `${id}-role`, {
     metadata: { name, labels },
     rules,
   });
-  new ApiObject(scope, `${id}-binding`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
+  new KubeClusterRoleBinding(scope, `${id}-binding`, {
     metadata: { name: options.bindingName ?? name, labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
     subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: serviceAccount.namespace }],
   });
+}
+
+/** A rule of the fact tables (API field names) as the typed L1 PolicyRule. */
+export function policyRule(facts: PolicyRuleFacts): k8s.PolicyRule {
+  return {
+    ...(facts.apiGroups ? { apiGroups: [...facts.apiGroups] } : {}),
+    ...(facts.resources ? { resources: [...facts.resources] } : {}),
+    ...(facts.resourceNames ? { resourceNames: [...facts.resourceNames] } : {}),
+    verbs: [...facts.verbs],
+    ...(facts.nonResourceURLs ? { nonResourceUrLs: [...facts.nonResourceURLs] } : {}),
+  };
+}
+
+/** The rules of a fact table as typed L1 PolicyRules. */
+export function policyRules(facts: readonly PolicyRuleFacts[]): k8s.PolicyRule[] {
+  return facts.map(policyRule);
 }

@@ -1,9 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { Selector, doesNotExist, injectorWebhook, isIn, notIn } from './istiod-webhooks';
 import { commonLabels, isRevisioned, revisionLabel } from './labels';
+import { KubeMutatingWebhookConfiguration, KubeService, intOrString, valuesList } from './kube-objects';
 
 /** Props of {@link RevisionTags}. */
 export interface RevisionTagsProps {
@@ -37,9 +38,7 @@ export class RevisionTags extends Construct {
       const webhook = (name: string, namespaceSelector: Selector[], objectSelector: Selector[]) =>
         injectorWebhook(b, values, name, { matchExpressions: namespaceSelector }, { matchExpressions: objectSelector });
 
-      new ApiObject(this, `${itemId}-webhook`, {
-        apiVersion: 'admissionregistration.k8s.io/v1',
-        kind: 'MutatingWebhookConfiguration',
+      new KubeMutatingWebhookConfiguration(this, `${itemId}-webhook`, {
         metadata: {
           name: `istio-revision-tag-${tag}${namespaceSuffix}`,
           labels: {
@@ -53,7 +52,7 @@ export class RevisionTags extends Construct {
             'app.kubernetes.io/name': 'istiod',
           },
         },
-        webhooks: b.flat(
+        webhooks: b.flat<k8s.MutatingWebhook>(
           webhook('rev.namespace.sidecar-injector.istio.io',
             [isIn('istio.io/rev', [tag]), doesNotExist('istio-injection')],
             [notIn('sidecar.istio.io/inject', ['false'])]),
@@ -67,14 +66,12 @@ export class RevisionTags extends Construct {
             [doesNotExist('istio-injection'), doesNotExist('istio.io/rev')],
             [isIn('sidecar.istio.io/inject', ['true']), doesNotExist('istio.io/rev')])),
           b.optional(b.and(isDefault, values.sidecarInjection.allNamespaces), webhook('auto.sidecar-injector.istio.io',
-            [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: values.sidecarInjection.excludedNamespaces }],
+            [doesNotExist('istio-injection'), doesNotExist('istio.io/rev'), { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: valuesList(values.sidecarInjection.excludedNamespaces) }],
             [doesNotExist('sidecar.istio.io/inject'), doesNotExist('istio.io/rev')])),
         ),
       });
 
-      new ApiObject(this, `${itemId}-service`, {
-        apiVersion: 'v1',
-        kind: 'Service',
+      new KubeService(this, `${itemId}-service`, {
         metadata: {
           name: `istiod-revision-tag-${tag}`,
           namespace,
@@ -95,10 +92,10 @@ export class RevisionTags extends Construct {
           ports: [
             { port: 15010, name: 'grpc-xds', protocol: 'TCP' },
             { port: 15012, name: 'https-dns', protocol: 'TCP' },
-            { port: 443, name: 'https-webhook', targetPort: 15017, protocol: 'TCP' },
+            { port: 443, name: 'https-webhook', targetPort: intOrString(15017), protocol: 'TCP' },
             { port: 15014, name: 'http-monitoring', protocol: 'TCP' },
           ],
-          selector: b.choose(isRevisioned(b, values), { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { 'app': 'istiod', 'istio': 'pilot' }),
+          selector: b.choose<Record<string, string>>(isRevisioned(b, values), { 'app': 'istiod', 'istio.io/rev': values.global.revision }, { 'app': 'istiod', 'istio': 'pilot' }),
         },
       });
     });

@@ -1,4 +1,6 @@
+import { k8s } from 'cdk8s-plus-28';
 import { Binder } from '../values/binder';
+import { quantity } from './kube-objects';
 
 /**
  * The security baseline every istio-pack workload meets unless upstream Istio needs more
@@ -10,7 +12,7 @@ import { Binder } from '../values/binder';
  * Pod-level security context of a non-root workload, with its `identity` (runAsUser/runAsGroup/fsGroup,
  * see platformIdentity: left to the platform on OpenShift) first.
  */
-export function restrictedPodSecurity(identity: Record<string, unknown> = {}): Record<string, unknown> {
+export function restrictedPodSecurity(identity: k8s.PodSecurityContext = {}): k8s.PodSecurityContext {
   return {
     ...identity,
     runAsNonRoot: true,
@@ -19,7 +21,7 @@ export function restrictedPodSecurity(identity: Record<string, unknown> = {}): R
 }
 
 /** Container-level security context of the baseline. */
-export function restrictedContainerSecurity(): Record<string, unknown> {
+export function restrictedContainerSecurity(): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
@@ -33,13 +35,12 @@ export function restrictedContainerSecurity(): Record<string, unknown> {
 export function resourceRequirements(b: Binder, resources: {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu: string; readonly memory: string };
-}): Record<string, unknown> {
+}): k8s.ResourceRequirements {
   const { cpu, memory } = resources.limits;
+  // An optional limit left out is dropped at serialisation, like every optional field.
+  const limit = (value: string) => b.optional(b.isSet(value), quantity(value)) as k8s.Quantity;
   return {
-    requests: { cpu: resources.requests.cpu, memory: resources.requests.memory },
-    limits: b.optional(b.or(b.isSet(cpu), b.isSet(memory)), {
-      cpu: b.optional(b.isSet(cpu), cpu),
-      memory: b.optional(b.isSet(memory), memory),
-    }),
+    requests: { cpu: quantity(resources.requests.cpu), memory: quantity(resources.requests.memory) },
+    limits: b.optional(b.or(b.isSet(cpu), b.isSet(memory)), { cpu: limit(cpu), memory: limit(memory) }),
   };
 }

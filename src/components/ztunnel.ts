@@ -1,13 +1,14 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Binder, binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
 import { NODE_AGENT_TOLERATIONS } from './istio-cni';
 import { commonLabels, istioImage, istiodAddress, pullSecrets } from './labels';
 import { isOpenShift, needsNodeCriticalQuota, nodeAgentNamespace, nodeAgentSeLinux, nodeCriticalQuotaSpec } from './platform';
-import { clusterRoleWithBinding } from './rbac';
+import { clusterRoleWithBinding, policyRules } from './rbac';
 import { ISTIO_CNI_OPENSHIFT_RULES } from './rbac-rules';
 import { resourceRequirements } from './security';
+import { KubeDaemonSet, KubeResourceQuota, KubeServiceAccount, intOrString, quantity } from './kube-objects';
 
 /** Props of {@link Ztunnel}. */
 export interface ZtunnelProps {
@@ -37,9 +38,7 @@ export class Ztunnel extends Construct {
     const labels = { ...commonLabels(values), 'app.kubernetes.io/name': 'ztunnel' };
     const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
 
-    new ApiObject(this, 'service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new KubeServiceAccount(this, 'service-account', {
       metadata: { name: 'ztunnel', namespace, labels },
       imagePullSecrets: pullSecrets(b, values),
     });
@@ -48,24 +47,20 @@ export class Ztunnel extends Construct {
     // chart grants the same single rule as istio-cni's.
     b.whenBuild(this, isOpenShift(b, values), () => clusterRoleWithBinding(this, 'openshift', {
       name: 'ztunnel',
-      rules: ISTIO_CNI_OPENSHIFT_RULES,
+      rules: policyRules(ISTIO_CNI_OPENSHIFT_RULES),
       serviceAccount: { name: 'ztunnel', namespace },
       labels: { ...labels, 'app': 'ztunnel', 'release': 'ztunnel', 'install.operator.istio.io/owning-resource': 'unknown' },
     }));
-    b.whenBuild(this, needsNodeCriticalQuota(b, values, namespace), () => new ApiObject(this, 'resource-quota', {
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
+    b.whenBuild(this, needsNodeCriticalQuota(b, values, namespace), () => new KubeResourceQuota(this, 'resource-quota', {
       metadata: { name: 'ztunnel', namespace, labels },
       spec: nodeCriticalQuotaSpec(),
     }));
 
-    new ApiObject(this, 'daemonset', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
+    new KubeDaemonSet(this, 'daemonset', {
       metadata: { name: 'ztunnel', namespace, labels },
       spec: {
         selector: { matchLabels: { app: 'ztunnel' } },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrString(1), maxUnavailable: intOrString(0) } },
         template: {
           metadata: {
             labels: {
@@ -79,7 +74,7 @@ export class Ztunnel extends Construct {
               'sidecar.istio.io/inject': 'false',
               'prometheus.io/port': '15020',
               'prometheus.io/scrape': 'true',
-              'istio.io/rev': b.optional(b.isSet(values.global.revision), values.global.revision),
+              'istio.io/rev': b.optional(b.isSet(values.global.revision), values.global.revision) as string,
             },
           },
           spec: {
@@ -94,7 +89,7 @@ export class Ztunnel extends Construct {
               imagePullPolicy: values.global.imagePullPolicy,
               args: ['proxy', 'ztunnel'],
               ports: [{ containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 } },
+              readinessProbe: { httpGet: { path: '/healthz/ready', port: intOrString(15021) } },
               resources: resourceRequirements(b, values.ztunnel.resources),
               securityContext: {
                 allowPrivilegeEscalation: true,
@@ -106,7 +101,7 @@ export class Ztunnel extends Construct {
                 runAsUser: 0,
                 seLinuxOptions: nodeAgentSeLinux(b, values),
               },
-              env: b.flat<Record<string, unknown>>(
+              env: b.flat<k8s.EnvVar>(
                 { name: 'CA_ADDRESS', value: istiodAddress(b, values) },
                 { name: 'XDS_ADDRESS', value: istiodAddress(b, values) },
                 b.optional(values.global.logAsJson, { name: 'LOG_FORMAT', value: 'json' }),
@@ -122,7 +117,7 @@ export class Ztunnel extends Construct {
                 { name: 'INSTANCE_IP', ...fieldRef('status.podIP') },
                 { name: 'SERVICE_ACCOUNT', ...fieldRef('spec.serviceAccountName') },
                 { name: 'ISTIO_META_ENABLE_HBONE', value: 'true' },
-                { name: 'ZTUNNEL_CPU_LIMIT', valueFrom: { resourceFieldRef: { containerName: 'istio-proxy', divisor: '1', resource: 'limits.cpu' } } },
+                { name: 'ZTUNNEL_CPU_LIMIT', valueFrom: { resourceFieldRef: { containerName: 'istio-proxy', divisor: quantity('1'), resource: 'limits.cpu' } } },
               ),
               volumeMounts: [
                 { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },

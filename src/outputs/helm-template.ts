@@ -1,3 +1,4 @@
+import { plainUnion } from '../components/kube-objects';
 import { isYaml11NonString, toKubernetesYaml } from '../values/kubernetes-yaml';
 import { Guard, Loop, TemplateNode, TemplateSession, VALUES_VARIABLE, hasMarker } from '../values/template-binder';
 
@@ -94,10 +95,12 @@ export class HelmTemplateWriter {
   // -- block YAML --------------------------------------------------------------------------------
 
   private mapEntries(map: Record<string, unknown>, indent: number, lines: string[]): void {
-    for (const [key, value] of Object.entries(map)) this.entry(key, value, indent, lines);
+    // An undefined field is left out, as cdk8s leaves it out of dist/ (typed objects name every optional field).
+    for (const [key, value] of Object.entries(map)) if (value !== undefined) this.entry(key, value, indent, lines);
   }
 
-  private entry(key: string, value: unknown, indent: number, lines: string[]): void {
+  private entry(key: string, typedValue: unknown, indent: number, lines: string[]): void {
+    const value = plainUnion(typedValue);
     const pad = ' '.repeat(indent);
     const keyText = this.keyText(key, lines);
     const node = this.session.nodeOf(value);
@@ -123,7 +126,8 @@ export class HelmTemplateWriter {
     lines.push(`${pad}${keyText}: ${this.scalar(value, lines)}`);
   }
 
-  private item(value: unknown, indent: number, lines: string[]): void {
+  private item(typedValue: unknown, indent: number, lines: string[]): void {
+    const value = plainUnion(typedValue);
     const pad = ' '.repeat(indent);
     const node = this.session.nodeOf(value);
     if (node?.kind === 'optional') {
@@ -197,7 +201,8 @@ export class HelmTemplateWriter {
    * A Go template expression for `value`. Statements it needs (building maps and lists with
    * conditional parts) are appended to `statements`, to be written before the line that uses it.
    */
-  private expression(value: unknown, statements: string[]): string {
+  private expression(typedValue: unknown, statements: string[]): string {
+    const value = plainUnion(typedValue);
     const node = this.session.nodeOf(value);
     if (node) return this.nodeExpression(node, statements);
     if (typeof value === 'string') return hasMarker(value) ? this.format(value, statements) : JSON.stringify(value);
@@ -270,7 +275,8 @@ export class HelmTemplateWriter {
     return variable;
   }
 
-  private appendItem(variable: string, item: unknown, statements: string[]): void {
+  private appendItem(variable: string, typedItem: unknown, statements: string[]): void {
+    const item = plainUnion(typedItem);
     const node = this.session.nodeOf(item);
     if (node?.kind === 'optional') {
       const cond = this.expression(node.cond, statements);
@@ -316,7 +322,8 @@ export class HelmTemplateWriter {
     return variable;
   }
 
-  private setEntry(variable: string, key: string, value: unknown, statements: string[]): void {
+  private setEntry(variable: string, key: string, typedValue: unknown, statements: string[]): void {
+    const value = plainUnion(typedValue);
     const node = this.session.nodeOf(value);
     if (node?.kind === 'optional') {
       const cond = this.expression(node.cond, statements);

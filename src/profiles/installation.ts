@@ -7,6 +7,7 @@ import { IstioCni } from '../components/istio-cni';
 import { Istiod } from '../components/istiod';
 import { Jaeger } from '../components/jaeger';
 import { Kiali } from '../components/kiali';
+import { MeshMtlsPolicy } from '../components/mesh-mtls';
 import { IstioNamespace } from '../components/namespace';
 import { Prometheus } from '../components/prometheus';
 import { Ztunnel } from '../components/ztunnel';
@@ -76,6 +77,9 @@ export class IstioInstallation extends Construct {
         }, { where: (gateway) => gateway.enabled }));
       }
     }
+
+    // Istio configuration, validated by istiod's webhook: after the control plane (sync wave of the gateways).
+    this.component('mesh-policy', SYNC_WAVES.gateway, MeshMtlsPolicy.isRendered(b, values), (chart) => new MeshMtlsPolicy(chart, 'mtls', { values }));
 
     const addons = values.addons;
     this.component('prometheus', SYNC_WAVES.addon, addons.prometheus.enabled, (chart) => new Prometheus(chart, 'prometheus', { values }));

@@ -210,6 +210,12 @@ export const VALUES_MODEL = s.object({
       uniqueBy: ['name'],
     }),
     extraConfig: s.freeMap({ description: 'More MeshConfig fields, merged over the generated mesh config (istio.io MeshConfig reference).', default: {} }),
+    mtls: s.object({
+      mode: s.enumOf(['PERMISSIVE', 'STRICT'] as const, {
+        description: 'Mesh-wide mutual TLS for traffic into workloads of the mesh. PERMISSIVE (Istio\'s default) accepts mTLS and plaintext and renders no policy, so an existing mesh-wide PeerAuthentication is left alone; STRICT renders PeerAuthentication default in the root namespace, refusing plaintext.',
+        default: 'PERMISSIVE', form: { group: 'Mesh', label: 'Mutual TLS mode' },
+      }),
+    }, { description: 'Mesh-wide mutual TLS (a PeerAuthentication in the root namespace).' }),
   }, { description: 'Mesh-wide configuration (ConfigMap istio).' }),
 
   sidecarInjection: s.object({

@@ -47,7 +47,7 @@ export const BAD_VALUES: Array<[string, Record<string, unknown>, string]> = [
     'mesh.outboundTrafficPolicy: must be one of ALLOW_ANY | REGISTRY_ONLY, got "DENY"'],
   ['typo in a setting name',
     { mesh: { acessLogFile: '/dev/stdout' } },
-    'mesh.acessLogFile: unknown setting (did you mean accessLogFile?); expected one of accessLogFile, accessLogEncoding, outboundTrafficPolicy, trustDomain, enablePrometheusMerge, enableAutoMtls, ingressControllerMode, ingressService, extensionProviders, extraConfig'],
+    'mesh.acessLogFile: unknown setting (did you mean accessLogFile?); expected one of accessLogFile, accessLogEncoding, outboundTrafficPolicy, trustDomain, enablePrometheusMerge, enableAutoMtls, ingressControllerMode, ingressService, extensionProviders, extraConfig, mtls'],
   ['replicas given as a string',
     { istiod: { replicaCount: 'two' } },
     'istiod.replicaCount: must be an integer, got a string "two"'],

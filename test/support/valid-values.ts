@@ -28,6 +28,9 @@ function manyIngressGateways(count: number): Array<Record<string, unknown>> {
 
 /** [title, values] */
 export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
+  ['strict mutual TLS, root namespace set in the mesh config', {
+    mesh: { mtls: { mode: 'STRICT' }, extraConfig: { rootNamespace: 'istio-config' } },
+  }],
   ['IPv6 ranges and addresses', {
     trafficCapture: { includeIPRanges: ['fd00::/8', '2001:db8::/32', '10.0.0.0/8'], excludeIPRanges: ['::ffff:0:0/96', 'fe80::/10', '::1/128'] },
     gateways: {

@@ -172,6 +172,7 @@ export function generateValues(seed: number): Record<string, unknown> {
     if (random.bool(0.3)) mesh.outboundTrafficPolicy = 'REGISTRY_ONLY';
     if (random.bool(0.3)) mesh.accessLogFile = '/dev/stdout';
     if (random.bool(0.2)) mesh.extraConfig = { enableAutoMtls: false, defaultConfig: { holdApplicationUntilProxyStarts: true, concurrency: 2 }, accessLogEncoding: 'JSON' };
+    if (random.bool(0.3)) mesh.mtls = { mode: 'STRICT' };
     values.gateways = { enabled: random.bool(0.9), ingress, egress };
     values.mesh = mesh;
   } else {
