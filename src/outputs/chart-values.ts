@@ -130,7 +130,7 @@ function jsonSchema(setting: Setting<any>, path: string, withDefaults = true): R
       properties[key] = jsonSchema(setting.properties[key], path === '' ? key : `${path}.${key}`, withDefaults);
     }
     for (const key of setting.options.ignoredKeys ?? []) {
-      properties[key] = { title: `${key} (ignored)`, description: 'Accepted for compatibility with the ACK console layout; has no effect.', type: 'object' };
+      properties[key] = { title: 'Ignored (ACK console layout)', description: 'Accepted for compatibility with the ACK console layout; has no effect.', type: 'object' };
     }
     return { ...common, type: 'object', properties, additionalProperties: false };
   }
@@ -186,17 +186,24 @@ function jsonSchema(setting: Setting<any>, path: string, withDefaults = true): R
     return { ...common, type: 'object', additionalProperties: values, ...defaultValue };
   }
   if (setting instanceof FreeFormSetting) {
-    const fields = setting.options.itemFields;
-    if (setting.shape === 'list') {
-      const items = fields
-        ? { ...jsonSchema(new ObjectSetting(fields, { description: setting.docs.description, form: { title: setting.docs.form.itemTitle ?? setting.docs.form.title } }), `${path}[]`, false), description: undefined }
-        : { type: 'object', title: setting.docs.form.itemTitle ?? setting.docs.form.title, additionalProperties: true };
-      return { ...common, type: 'array', items: JSON.parse(JSON.stringify(items)), ...fallback(setting.defaultValue()) };
-    }
+    if (setting.shape === 'list') return { ...common, type: 'array', items: freeListItems(setting, path), ...fallback(setting.defaultValue()) };
     // Explicit additionalProperties: renderers then offer to add keys (no schema for the values).
     return { ...common, type: 'object', additionalProperties: true, ...fallback(setting.defaultValue()) };
   }
   throw new Error(`no JSON schema for setting kind ${setting.kind}`);
+}
+
+/**
+ * Items of a free-form list: with documented fields, an object of those fields (no defaults: items
+ * pass through as written, refusing unknown fields as the model does); without, any map.
+ */
+function freeListItems(setting: FreeFormSetting<any>, path: string): Record<string, unknown> {
+  const title = setting.docs.form.itemTitle ?? setting.docs.form.title;
+  const fields = setting.options.itemFields;
+  if (fields === undefined) return { title, type: 'object', additionalProperties: true };
+  const properties: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries<Setting<any>>(fields)) properties[key] = jsonSchema(field, `${path}[].${key}`, false);
+  return { title, type: 'object', properties, additionalProperties: false };
 }
 
 // ---------------------------------------------------------------------------------------------
