@@ -18,3 +18,4 @@ export * from './rbac';
 export * from './rbac-rules';
 export * from './security';
 export * from './ztunnel';
+export * from './multicluster';

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
+import { NETWORK_LABEL } from './gateway';
 import { commonLabels } from './labels';
 
 /** Props of {@link IstioNamespace}. */
@@ -19,7 +20,14 @@ export class IstioNamespace extends Construct {
     new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: props.values.global.istioNamespace, labels: commonLabels(props.values) },
+      metadata: {
+        name: props.values.global.istioNamespace,
+        labels: {
+          ...commonLabels(props.values),
+          // istio.io's multi-network guides label the control-plane namespace with the cluster's network.
+          ...(props.values.global.network === '' ? {} : { [NETWORK_LABEL]: props.values.global.network }),
+        },
+      },
     });
   }
 }

@@ -7,6 +7,7 @@ import { IstioCni } from '../components/istio-cni';
 import { Istiod } from '../components/istiod';
 import { Jaeger } from '../components/jaeger';
 import { Kiali } from '../components/kiali';
+import { MultiClusterExposure } from '../components/multicluster';
 import { IstioNamespace } from '../components/namespace';
 import { Prometheus } from '../components/prometheus';
 import { Ztunnel } from '../components/ztunnel';
@@ -76,6 +77,10 @@ export class IstioInstallation extends Construct {
         }, { where: (gateway) => gateway.enabled }));
       }
     }
+
+    // Istio resources: they need the CRDs and istiod's validation webhook, so they come with the gateways.
+    this.component('multicluster', SYNC_WAVES.gateway, b.or(values.multiCluster.exposeServices, values.multiCluster.exposeIstiod),
+      (chart) => new MultiClusterExposure(chart, 'multicluster', { values }));
 
     const addons = values.addons;
     this.component('prometheus', SYNC_WAVES.addon, addons.prometheus.enabled, (chart) => new Prometheus(chart, 'prometheus', { values }));

@@ -78,6 +78,9 @@ const addonImage = (description: string, image: string) =>
 const addonServiceType = (service: string) =>
   s.enumOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { description: `Service type of ${service} (ClusterIP: reach it with kubectl port-forward).`, default: 'ClusterIP' });
 
+/** Network and mesh names, as upstream's values take them. */
+const NETWORK_NAME = /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/;
+
 const portNumber = (description: string) => s.integer({ description, default: 1, minimum: 1, maximum: 65535 });
 
 // ---------------------------------------------------------------------------------------------
@@ -140,6 +143,11 @@ function gatewaySetting(kind: 'ingress' | 'egress') {
     loadBalancerIP: s.string({ description: 'Requested load-balancer IP (LoadBalancer only; "" = provider chooses).', pattern: IP_ADDRESS, patternName: 'an IPv4 or IPv6 address' }),
     loadBalancerSourceRanges: s.list(cidr, { description: 'Client CIDRs allowed through the load balancer (LoadBalancer only).', uniqueItems: true }),
     externalTrafficPolicy: s.enumOf(['', 'Cluster', 'Local'] as const, { description: 'externalTrafficPolicy of NodePort/LoadBalancer Services ("" = Kubernetes default).', default: '' }),
+    network: s.string({
+      description: 'Network this gateway joins to the others ("" = none): an east-west gateway, as upstream\'s samples/multicluster/gen-eastwest-gateway.sh makes it. Its objects and pods get the label topology.istio.io/network=<network> (istiod finds a network\'s gateway by that label on its Service) and the proxy ISTIO_META_REQUESTED_NETWORK_VIEW=<network> (traffic through it stays inside the network).',
+      pattern: NETWORK_NAME,
+      patternName: 'a network name',
+    }),
     resources: resources('Gateway proxy resources.', ['100m', '128Mi'], ['2000m', '1024Mi']),
     env: environment('Extra environment variables of the gateway proxy.'),
     ...scheduling,
@@ -172,7 +180,7 @@ export const VALUES_MODEL = s.object({
     revision: s.string({ description: 'Control-plane revision for canary upgrades ("" = the default, non-revisioned install).', pattern: /[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?/, patternName: 'a DNS-1123 label of at most 32 characters' }),
     clusterId: s.string({ description: 'Cluster name within the mesh.', default: 'Kubernetes', allowEmpty: false, pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a cluster name' }),
     meshId: s.string({ description: 'Mesh identifier ("" = the trust domain).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a mesh name' }),
-    network: s.string({ description: 'Network of this cluster for multi-network meshes ("" = single network).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a network name' }),
+    network: s.string({ description: 'Network of this cluster for multi-network meshes ("" = single network); also labels the istioNamespace Namespace topology.istio.io/network=<network> in dist/, as istio.io\'s multi-network guides do.', pattern: NETWORK_NAME, patternName: 'a network name' }),
     logLevel: s.string({ description: 'istiod and proxy-agent log levels, scope:level pairs.', default: 'default:info', allowEmpty: false, pattern: /[a-z-]+:(debug|info|warn|error|none)(,[a-z-]+:(debug|info|warn|error|none))*/, patternName: 'scope:level pairs such as default:info' }),
     logAsJson: s.boolean({ description: 'Log as JSON.', default: false }),
     platform: s.enumOf(['', 'openshift', 'gke', 'k3d', 'k3s', 'microk8s', 'minikube'] as const, {
@@ -300,6 +308,24 @@ export const VALUES_MODEL = s.object({
     pilotAddress: s.string({ description: 'IP address or host name of the external istiod (15012/15017 reachable).', pattern: HOST, patternName: 'an IPv4 or IPv6 address or a DNS name' }),
     injectionURL: s.string({ description: 'Full URL of the external injector ("" = the istiod Service in istioNamespace).', pattern: /https:\/\/\S+/, patternName: 'an https:// URL' }),
   }, { description: 'Remote (primary-remote) cluster settings.' }),
+
+  multiCluster: s.object({
+    eastWestGateway: s.string({
+      description: 'gatewayName of the ingress gateway that carries traffic between networks and to istiod: the Gateway resources below select its pods (istio=<name>).',
+      default: 'eastwestgateway',
+      allowEmpty: false,
+      pattern: /[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?/,
+      patternName: 'a DNS-1123 label of at most 50 characters',
+    }),
+    exposeServices: s.boolean({
+      description: 'Gateway cross-network-gateway: port 15443, TLS AUTO_PASSTHROUGH for hosts *.local on the east-west gateway, so sidecars on other networks reach this cluster\'s services (upstream samples/multicluster/expose-services.yaml).',
+      default: false,
+    }),
+    exposeIstiod: s.boolean({
+      description: 'Gateway istiod-gateway and VirtualService istiod-vs: istiod\'s ports 15012 (xDS and CA) and 15017 (webhooks) passed through the east-west gateway, so remote clusters reach this control plane (upstream samples/multicluster/expose-istiod.yaml).',
+      default: false,
+    }),
+  }, { description: 'Multi-cluster: the Istio resources that expose this cluster through its east-west gateway (see gateways.ingress[].network).' }),
 
   cni: s.object({
     enabled: s.boolean({ description: 'Install the istio-cni node agent: pods get their traffic redirection from the CNI plugin, so injected pods need no NET_ADMIN init container.', default: false, form: { group: 'CNI' } }),
