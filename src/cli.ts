@@ -117,7 +117,9 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
       lines.push(`  ${where(path.join(result.outdir, HELM_VALUES_FOLDER))}/ (${result.profiles.map((profile) => `${profile.name}.yaml`).join(', ')})`);
     }
     if (result.outdir && result.clusters.length > 0) {
-      lines.push(`  ${where(path.join(result.outdir, CLUSTERS_FOLDER))}/ (fleet: ${result.clusters.map((cluster) => cluster.name).join(', ')})`);
+      const names = result.clusters.map((cluster) => cluster.name);
+      const shown = names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
+      lines.push(`  ${where(path.join(result.outdir, CLUSTERS_FOLDER))}/ (fleet of ${names.length} cluster(s): ${shown})`);
     }
     if (result.chartDir) lines.push(`  ${where(result.chartDir)}/ (Helm chart)`);
     if (result.profilesDir) lines.push(`  ${where(result.profilesDir)}/ (built-in profiles' values files)`);

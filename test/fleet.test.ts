@@ -218,6 +218,24 @@ describe('the example fleet in clusters/ (two primaries on two networks, one rem
   });
 });
 
+test('the committed dist/clusters/ is what synth writes for the committed clusters/ (no stale output)', () => {
+  const workspace = new Workspace();
+  try {
+    for (const name of EXAMPLE) workspace.write(`clusters/${name}.yaml`, fs.readFileSync(path.join(REPO_ROOT, 'clusters', `${name}.yaml`), 'utf8'));
+    expect(fs.readdirSync(path.join(REPO_ROOT, 'clusters')).sort()).toEqual(EXAMPLE.map((name) => `${name}.yaml`));
+    synthDist(workspace);
+    const committed = new Workspace();
+    try {
+      fs.cpSync(path.join(REPO_ROOT, 'dist', 'clusters'), path.join(committed.root, 'clusters'), { recursive: true });
+      expect(committed.snapshot('clusters')).toEqual(workspace.snapshot('dist/clusters'));
+    } finally {
+      committed.cleanup();
+    }
+  } finally {
+    workspace.cleanup();
+  }
+});
+
 describe('topologies istio.io documents', () => {
   test('multi-primary on one network: no east-west gateway, no exposure; each cluster keeps its own name in the mesh', () => {
     // GIVEN two primaries without a network

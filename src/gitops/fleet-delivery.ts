@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { ArgoCdApplicationSet, ArgoCdProject } from './argocd';
+import { ArgoCdApplicationSet, ArgoCdProject, GroupKind } from './argocd';
 import { DeliveredProfile, allObjects } from './delivered-profile';
 import { FLUX_LAYERS, GitOpsFile, destinationNamespaces, isNamespaced, kinds, layerWave } from './delivery';
 import { FluxGitRepository, FluxKustomization } from './flux';
@@ -18,11 +18,15 @@ export const CLUSTER_FLUX_FOLDER = 'flux';
  * fleet's clusters, namespaces and kinds) and an ApplicationSet whose list generator has one element
  * per cluster. Argo CD runs once and deploys to every cluster registered with it.
  */
-export function fleetArgoCdFile(clusters: readonly DeliveredProfile[], options: ResolvedGitOpsOptions): GitOpsFile {
+export function fleetArgoCdFile(clusters: readonly FleetClusterSummary[], options: ResolvedGitOpsOptions): GitOpsFile {
   const app = new App({ outdir: 'unused' });
   const chart = new Chart(app, 'fleet', { disableResourceNameHashes: true });
-  const objects = clusters.flatMap(allObjects);
-  const namespaces = [...new Set(clusters.flatMap(destinationNamespaces))].sort();
+  const namespaces = [...new Set(clusters.flatMap((cluster) => cluster.namespaces))].sort();
+  const union = (pick: (cluster: FleetClusterSummary) => readonly GroupKind[]) => {
+    const seen = new Map<string, GroupKind>();
+    for (const item of clusters.flatMap(pick)) seen.set(`${item.group}/${item.kind}`, item);
+    return [...seen.values()].sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind));
+  };
   new ArgoCdProject(chart, 'project', {
     name: 'istio-fleet',
     namespace: options.argocdNamespace,
@@ -30,8 +34,8 @@ export function fleetArgoCdFile(clusters: readonly DeliveredProfile[], options: 
     repoUrl: options.repoUrl,
     destinationNamespaces: namespaces,
     destinationClusters: clusters.map((cluster) => cluster.name),
-    clusterKinds: kinds(objects.filter((object) => !isNamespaced(object))),
-    namespacedKinds: kinds(objects.filter(isNamespaced)),
+    clusterKinds: union((cluster) => cluster.clusterKinds),
+    namespacedKinds: union((cluster) => cluster.namespacedKinds),
   });
   new ArgoCdApplicationSet(chart, 'applicationset', {
     name: 'istio-fleet',
@@ -40,9 +44,35 @@ export function fleetArgoCdFile(clusters: readonly DeliveredProfile[], options: 
     repoUrl: options.repoUrl,
     targetRevision: options.branch,
     clusters: clusters.map((cluster) => ({ cluster: cluster.name, path: path.posix.join(options.distPath, CLUSTERS_FOLDER, cluster.name), namespace: cluster.istioNamespace })),
-    runtimeWrites: unionOfWrites(clusters.flatMap(runtimeWrites)),
+    runtimeWrites: unionOfWrites(clusters.flatMap((cluster) => cluster.runtimeWrites)),
   });
   return { comment: 'Argo CD AppProject and ApplicationSet of the fleet: one Application per cluster (register each with `argocd cluster add <context> --name <cluster>`).', objects: chart.toJson() };
+}
+
+/**
+ * What the fleet's Argo CD objects need of one cluster: a few names and kinds, so that a fleet of
+ * hundreds of clusters is rendered one cluster at a time without keeping every cluster's objects.
+ */
+export interface FleetClusterSummary {
+  readonly name: string;
+  readonly istioNamespace: string;
+  readonly namespaces: readonly string[];
+  readonly clusterKinds: readonly GroupKind[];
+  readonly namespacedKinds: readonly GroupKind[];
+  readonly runtimeWrites: readonly RuntimeWrite[];
+}
+
+/** The summary of a rendered cluster. */
+export function summarizeCluster(cluster: DeliveredProfile): FleetClusterSummary {
+  const objects = allObjects(cluster);
+  return {
+    name: cluster.name,
+    istioNamespace: cluster.istioNamespace,
+    namespaces: destinationNamespaces(cluster),
+    clusterKinds: kinds(objects.filter((object) => !isNamespaced(object))),
+    namespacedKinds: kinds(objects.filter(isNamespaced)),
+    runtimeWrites: runtimeWrites(cluster),
+  };
 }
 
 /**

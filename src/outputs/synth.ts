@@ -6,12 +6,12 @@ import { ValuesLayer } from '../values/resolve';
 import { FileTree, OutputTransaction } from './atomic-write';
 import { renderChart } from './chart';
 import { readCrdFile, readFleet, readUserProfiles, readValuesFiles } from './inputs';
-import { ClusterProfile } from '../profiles/fleet';
-import { CLUSTERS_FOLDER, clusterFluxFiles, fleetArgoCdFile } from '../gitops/fleet-delivery';
+import { CLUSTERS_FOLDER } from '../gitops/fleet-delivery';
+import { RenderedCluster, renderFleet } from './fleet-output';
 import { Entry, checkDisjoint, checkOutputLocation, ownedEntries, planOwnedFolder } from './output-folders';
-import { clusterValuesFile, helmValuesFile, isGeneratedProfileFile, profileValuesFile } from './profile-files';
+import { helmValuesFile, isGeneratedProfileFile, profileValuesFile } from './profile-files';
 import { GENERATED_HEADER, RenderedProfile, renderProfile, toManifestYaml } from './render-profile';
-import { GITOPS_FOLDER, GitOpsFile, renderGitOps } from '../gitops/delivery';
+import { GITOPS_FOLDER, renderGitOps } from '../gitops/delivery';
 import { GitOpsOptions, resolveGitOpsOptions } from '../gitops/gitops-options';
 
 /** Folder of the manifests output that holds one Helm values file per synthesised profile. */
@@ -46,8 +46,8 @@ export interface SynthResult {
   readonly chartDir?: string;
   readonly profilesDir?: string;
   readonly profiles: readonly RenderedProfile[];
-  /** The fleet's clusters (clusters/<name>.yaml), rendered; [] without a fleet or with -p. */
-  readonly clusters: readonly RenderedProfile[];
+  /** The fleet's clusters (clusters/<name>.yaml): name and file count; [] without a fleet or with -p. */
+  readonly clusters: readonly RenderedCluster[];
 }
 
 /**
@@ -68,14 +68,15 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const crdDocuments = options.crdFile ? readCrdFile(path.resolve(root, options.crdFile)) : undefined;
   const available: Profile[] = [...BUILTIN_PROFILES, ...readUserProfiles(path.join(root, 'profiles'))];
   const names = options.profiles ? [...new Set(options.profiles)] : undefined;
+  const gitopsOptions = resolveGitOpsOptions(options.gitops);
   const selected = names ? names.map((name) => findProfile(available, name)) : available;
   const rendered = selected.map((profile) => renderProfile(profile, { userValues, crdDocuments }));
   // The fleet (clusters/<name>.yaml) is synthesised with every profile, not with -p.
   const clusters = names === undefined ? readFleet(path.join(root, CLUSTERS_FOLDER), (name) => available.find((profile) => profile.name === name), userValues) : [];
-  const renderedClusters = clusters.map((cluster) => renderProfile(cluster, { crdDocuments }));
+  // One cluster at a time: only its files are kept, so a fleet of hundreds fits in memory.
+  const fleet = clusters.length > 0 ? renderFleet(clusters, { crdDocuments }, gitopsOptions) : undefined;
   const chartFiles = chart ? renderChart({ crdDocuments }) : undefined;
   const replaceAll = names === undefined;
-  const gitopsOptions = resolveGitOpsOptions(options.gitops);
 
   // 2. Plan the changes; this refuses folders and files istio-pack does not own.
   const transaction = new OutputTransaction();
@@ -84,7 +85,7 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
     entries.set(HELM_VALUES_FOLDER, helmValuesFolder(manifests, selected, userValues, replaceAll));
     const gitops = gitopsFolder(manifests, rendered, gitopsOptions, replaceAll);
     if (gitops.size > 0) entries.set(GITOPS_FOLDER, gitops);
-    if (clusters.length > 0) entries.set(CLUSTERS_FOLDER, clustersFolder(clusters, renderedClusters, gitopsOptions));
+    if (fleet) entries.set(CLUSTERS_FOLDER, fleet.files);
     // Clusters change one at a time: only their changed files are rewritten.
     planOwnedFolder(transaction, manifests.folder, 'manifests', entries, { replaceAll, label: manifests.label, incremental: [CLUSTERS_FOLDER] });
   }
@@ -103,24 +104,7 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
 
   // 3. Stage everything, then swap it all in (or nothing).
   transaction.commit();
-  return { outdir: manifests?.folder, chartDir: chart?.folder, profilesDir: profileFiles?.folder, profiles: rendered, clusters: renderedClusters };
-}
-
-/**
- * The clusters/ folder of a fleet: per cluster its manifests and kustomization.yaml, `helm/values.yaml`
- * (the chart renders the same objects with it) and `flux/` (its Flux objects); `argocd.yaml` for all.
- */
-function clustersFolder(clusters: readonly ClusterProfile[], rendered: readonly RenderedProfile[], options: ReturnType<typeof resolveGitOpsOptions>): FileTree {
-  const files = new Map<string, string>();
-  const written = (content: GitOpsFile) => `${GENERATED_HEADER}# ${content.comment}\n${toManifestYaml(content.objects)}`;
-  const delivered = rendered.map((cluster) => ({ name: cluster.name, istioNamespace: cluster.values.global.istioNamespace, manifests: cluster.objects }));
-  clusters.forEach((cluster, index) => {
-    for (const [file, content] of rendered[index].files) files.set(`${cluster.name}/${file}`, content);
-    files.set(`${cluster.name}/helm/values.yaml`, clusterValuesFile(cluster));
-    for (const [file, content] of clusterFluxFiles(delivered[index], options)) files.set(`${cluster.name}/${file}`, written(content));
-  });
-  files.set('argocd.yaml', written(fleetArgoCdFile(delivered, options)));
-  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  return { outdir: manifests?.folder, chartDir: chart?.folder, profilesDir: profileFiles?.folder, profiles: rendered, clusters: fleet?.clusters ?? [] };
 }
 
 /** An output folder: absolute path, and how messages name it (the flag and folder as given, or the default folder). */
