@@ -19,3 +19,4 @@ export * from './rbac-rules';
 export * from './security';
 export * from './ztunnel';
 export * from './multicluster';
+export * from './mesh-namespaces';

@@ -6,7 +6,7 @@
  * derived from this file.
  */
 import { CIDR, DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, HOST, HOST_PORT, IMAGE_HUB, IMAGE_TAG, IP_ADDRESS, LABEL_VALUE, QUALIFIED_NAME, QUANTITY } from './formats';
-import { gatewayServiceTypeRules, ingressServiceRendered, tagsNotRevision, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames } from './rules';
+import { gatewayServiceTypeRules, ingressServiceRendered, tagsNotRevision, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames, meshNamespacesNotIstioNamespace } from './rules';
 import { Infer, s } from './schema';
 
 /** The Istio release istio-pack targets. */
@@ -198,6 +198,15 @@ export const VALUES_MODEL = s.object({
   }), {
     description: 'Revision tags of this control plane, as upstream\'s istiod chart: per tag a MutatingWebhookConfiguration istio-revision-tag-<tag> and a Service istiod-revision-tag-<tag>, so namespaces labelled istio.io/rev=<tag> are injected by this revision. Tag default also takes istio-injection=enabled namespaces and sidecar.istio.io/inject=true pods, as the default tag istioctl install creates (on a non-revisioned install the istio-sidecar-injector webhooks are then deactivated, as istioctl leaves them).',
     uniqueItems: true,
+  }),
+
+  meshNamespaces: s.list(s.object({
+    name: s.string({ description: 'Namespace name.', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a namespace name (DNS-1123 label)' }),
+    dataplane: s.enumOf(['sidecar', 'ambient'] as const, { description: 'sidecar: label istio-injection=enabled, or istio.io/rev=<revision> when revision is set; ambient: label istio.io/dataplane-mode=ambient (and istio.io/rev when set).', default: 'sidecar' }),
+    revision: s.string({ description: 'Revision or revision tag whose control plane takes the namespace ("" = the default one).', pattern: /[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/, patternName: 'a revision or tag name' }),
+  }, { description: 'A namespace in the mesh.' }), {
+    description: 'Namespaces put in the mesh by their membership labels only, in dist/ (not in the chart: Helm refuses to change an object it did not create). Each is a partial Namespace (name, labels, annotations) for server-side apply, so the tools own only these labels, annotated so that Argo CD (Prune=false,Delete=false) and Flux (kustomize.toolkit.fluxcd.io/prune: disabled) never delete the namespace when it leaves this list. Removing a namespace from the list leaves it and its labels as they are.',
+    uniqueBy: ['name'],
   }),
 
   mesh: s.object({
@@ -442,6 +451,7 @@ export const VALUES_MODEL = s.object({
     requiresTrueWhen('global.platform', 'openshift', 'cni.enabled', 'OpenShift refuses istio-init\'s NET_ADMIN: sidecars get their traffic redirection from istio-cni'),
     ingressServiceRendered(INGRESS_GATEWAY.defaultValue().gatewayName),
     tagsNotRevision(),
+    meshNamespacesNotIstioNamespace(),
   ],
 });
 
