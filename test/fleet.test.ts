@@ -295,6 +295,7 @@ describe('a fleet that does not hold together is refused, naming the file and ke
     ['an unknown key', { a: { meshID: 'm', netwrok: 'n1' } }, /clusters\/a\.yaml: netwrok: unknown key/],
     ['no meshID', { a: { network: 'n1' } }, /clusters\/a\.yaml: meshID: is required/],
     ['a bad role', { a: { meshID: 'm', role: 'secondary' } }, /clusters\/a\.yaml: role: must be primary or remote, got "secondary"/],
+    ['a primary with the remote profile', { a: { meshID: 'm', profile: 'remote' } }, /clusters\/a\.yaml: profile: remote makes a remote cluster \(remote\.enabled\); a primary runs its own istiod/],
     ['an unknown profile', { a: { meshID: 'm', profile: 'nope' } }, /clusters\/a\.yaml: profile: must name a built-in or user profile, got "nope"/],
     ['invalid values', { a: { meshID: 'm', values: { istiod: { replicaCount: 0 } } } }, /clusters\/a\.yaml: invalid values[\s\S]*istiod\.replicaCount: must be 1-100, got 0/],
   ];

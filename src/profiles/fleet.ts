@@ -138,6 +138,9 @@ export function linkFleet(sources: readonly ClusterSource[], findProfile: (name:
     try {
       const below = resolveValues([...parent.layers(), ...userValues, valuesLayer]);
       checkValuesAgainstTopology(cluster, below, problems);
+      if (cluster.role === 'primary' && below.remote.enabled) {
+        problems.push(`${cluster.file}: profile: ${parentName} makes a remote cluster (remote.enabled); a primary runs its own istiod: use role: remote, or another profile`);
+      }
       const topologyLayer: ValuesLayer = { source: `${cluster.file} (mesh topology)`, values: topologyOverlay(topology, below, cluster.eastWestGateway) };
       return new ClusterProfile(cluster.name, cluster.file, parent, topology, [...userValues, valuesLayer, topologyLayer]);
     } catch (error) {
