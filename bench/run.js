@@ -207,6 +207,7 @@ function main() {
     `- Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Node ${process.version}, ${os.platform()} ${os.arch()}`,
     `- Benchmark wall time: ${elapsed.toFixed(0)} s`,
+    `- Load average (1, 5, 15 min) at the end: ${os.loadavg().map((load) => load.toFixed(1)).join(', ')} — other work on the machine slows every figure alike`,
     '',
     '## Timings',
     '',
