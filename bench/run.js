@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * istio-pack benchmark: cold-process timings, scaling with the number of gateways, peak memory and
- * output size. Prints a report and writes BENCHMARKS.md. Run with `npm run bench` (after `npm ci`).
+ * istio-pack benchmark: cold-process timings, scaling with the number of gateways and of fleet
+ * clusters, peak memory and output size. Prints a report and writes BENCHMARKS.md. Run with `npm run bench` (after `npm ci`).
  *
  * Every figure is the median (and min–max) of several runs of a fresh process, measured here with
  * wall-clock time; timings are never asserted in tests.
@@ -69,6 +69,69 @@ function gatewaysValues(count) {
   return file;
 }
 
+const FLEET_RUNS = Number(process.env.BENCH_FLEET_RUNS || 3);
+const FLEET_SIZES = [1, 10, 50, 500];
+
+/**
+ * A project folder holding a fleet of `count` clusters (clusters/<name>.yaml): mesh1 on two networks,
+ * every fifth cluster a remote of the cluster before it, so east-west gateways, cross-network and
+ * istiod exposure are all rendered.
+ */
+function fleetProject(count) {
+  const project = path.join(WORK, `fleet-${count}`);
+  fs.mkdirSync(path.join(project, 'clusters'), { recursive: true });
+  const name = (i) => `c${String(i).padStart(3, '0')}`;
+  for (let i = 0; i < count; i++) {
+    const remote = i % 5 === 4;
+    const lines = ['meshID: mesh1', `network: network${((remote ? i - 1 : i) % 2) + 1}`];
+    if (remote) lines.push('role: remote', `primary: ${name(i - 1)}`, `istiodAddress: eastwest-${name(i - 1)}.example.com`);
+    fs.writeFileSync(path.join(project, 'clusters', `${name(i)}.yaml`), `${lines.join('\n')}\n`);
+  }
+  return project;
+}
+
+/**
+ * Synthesises a fleet project into a new output folder per run (a cold write of every cluster, in a
+ * child process so its peak RSS is its own), after one warm-up run for the small fleets (the large
+ * ones warm the file cache by themselves); returns the samples' summary.
+ */
+function measureFleet(count) {
+  const project = fleetProject(count);
+  const samples = [];
+  for (let run = count < 100 ? -1 : 0; run < FLEET_RUNS; run++) {
+    const outdir = path.join(project, 'out');
+    const sample = runOnce(process.execPath, ['-r', PROBE, path.join(ROOT, 'lib', 'cli.js'), 'synth', '-o', outdir], { cwd: project });
+    if (run >= 0) samples.push(sample);
+    if (run < FLEET_RUNS - 1) fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  const stats = summarise(samples.map((sample) => sample.seconds));
+  const result = { count, ...stats, rssMib: Math.max(...samples.map((sample) => sample.rssMib ?? 0)), bytes: folderBytes(path.join(project, 'out', 'clusters')), project };
+  process.stdout.write(`${`fleet: ${String(count).padStart(3)} clusters, cold synth`.padEnd(58)} ${formatSeconds(result)}  peak RSS ${result.rssMib.toFixed(0)} MiB\n`);
+  return result;
+}
+
+/** Every file below `folder` → its mtime (ns). */
+function mtimes(folder, prefix = '', into = new Map()) {
+  for (const entry of fs.readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
+    const relative = path.join(prefix, entry.name);
+    if (entry.isDirectory()) mtimes(folder, relative, into);
+    else into.set(relative, fs.statSync(path.join(folder, relative), { bigint: true }).mtimeNs);
+  }
+  return into;
+}
+
+/** Re-synthesis of the largest fleet after one cluster file changed: time, and how many files were rewritten. */
+function measureFleetChange(fleet) {
+  const clusters = path.join(fleet.project, 'out', 'clusters');
+  const before = mtimes(clusters);
+  fs.appendFileSync(path.join(fleet.project, 'clusters', 'c007.yaml'), 'values:\n  istiod:\n    env:\n      PILOT_ENABLE_STATUS: "true"\n');
+  const sample = runOnce(process.execPath, ['-r', PROBE, path.join(ROOT, 'lib', 'cli.js'), 'synth', '-o', path.join(fleet.project, 'out')], { cwd: fleet.project });
+  const after = mtimes(clusters);
+  const rewritten = [...after.entries()].filter(([file, mtime]) => before.get(file) !== mtime).map(([file]) => file).sort();
+  process.stdout.write(`${`fleet: ${fleet.count} clusters, one changed, re-synth`.padEnd(58)} ${sample.seconds.toFixed(3)} s  peak RSS ${sample.rssMib?.toFixed(0)} MiB, ${rewritten.length} of ${after.size} files rewritten\n`);
+  return { ...sample, rewritten, files: after.size };
+}
+
 function folderBytes(folder) {
   let total = 0;
   for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
@@ -121,12 +184,18 @@ function main() {
 
   // Profile folders only: the manifests folder also holds its .istio-pack marker and helm-values/.
   const sizes = fs.readdirSync(outdir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'helm-values').map((entry) => entry.name).sort().map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
+  const fleets = FLEET_SIZES.map(measureFleet);
+  const fleetChange = measureFleetChange(fleets[fleets.length - 1]);
   const chartRenders = chartRenderFigures();
   const elapsed = (Date.now() - began) / 1000;
 
   const ratioEntry = entry.median / baseline.median;
   const ratioScale = scaling[3].median / scaling[0].median;
   const peakRss = Math.max(...[entry, ...scaling].map((r) => r.rssMib ?? 0));
+  const fleetOf = (count) => fleets.find((r) => r.count === count);
+  const fleetRatio = fleetOf(500).median / fleetOf(10).median;
+  const fleetPeak = fleetOf(500).rssMib;
+  const perCluster = (count) => (fleetOf(count).median / count) * 1000;
   const verdict = (ok) => (ok ? 'met' : '**missed**');
 
   const report = [
@@ -138,6 +207,7 @@ function main() {
     `- Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Node ${process.version}, ${os.platform()} ${os.arch()}`,
     `- Benchmark wall time: ${elapsed.toFixed(0)} s`,
+    `- Load average (1, 5, 15 min) at the end: ${os.loadavg().map((load) => load.toFixed(1)).join(', ')} — other work on the machine slows every figure alike`,
     '',
     '## Timings',
     '',
@@ -152,6 +222,19 @@ function main() {
     ...scaling.map((r) => `| ${r.count} | ${r.median.toFixed(3)} s | ${r.min.toFixed(3)}–${r.max.toFixed(3)} s | ${r.rssMib?.toFixed(0) ?? '–'} MiB |`),
     '',
     `200 gateways / 1 gateway: ${ratioScale.toFixed(2)}×`,
+    '',
+    '## Fleets (clusters/<name>.yaml → dist/clusters/<name>/)',
+    '',
+    `Mesh of two networks, every fifth cluster a remote; each figure: median and min–max of ${FLEET_RUNS} runs of a child`,
+    'process (`node lib/cli.js synth -o out`, which also writes the 7 built-in profiles) into a new output folder, after one',
+    'warm-up run below 100 clusters. Peak RSS is the child\'s own (getrusage maxRSS).',
+    '',
+    '| clusters | median | min–max | per cluster | peak RSS | bytes of dist/clusters |',
+    '|---|---|---|---|---|---|',
+    ...fleets.map((r) => `| ${r.count} | ${r.median.toFixed(3)} s | ${r.min.toFixed(3)}–${r.max.toFixed(3)} s | ${(r.median / r.count * 1000).toFixed(0)} ms | ${r.rssMib.toFixed(0)} MiB | ${r.bytes} |`),
+    '',
+    `Re-synthesis of the ${fleets[fleets.length - 1].count}-cluster fleet after one cluster file changed: ${fleetChange.seconds.toFixed(3)} s, ` +
+      `${fleetChange.rewritten.length} of ${fleetChange.files} files rewritten (${fleetChange.rewritten.join(', ')}); every other file kept its mtime.`,
     '',
     '## Output size per profile',
     '',
@@ -175,6 +258,9 @@ function main() {
     `| full synth through npx cdk8s synth ≤ 1.5 s | ${viaNpx.median.toFixed(3)} s (${viaCli.median.toFixed(3)} s with --no-check-upgrade) | ${verdict(viaNpx.median <= 1.5)} |`,
     `| 200 gateways ≤ 5× the 1-gateway time | ${ratioScale.toFixed(2)}× | ${verdict(ratioScale <= 5)} |`,
     `| peak RSS ≤ 250 MB | ${peakRss.toFixed(0)} MiB | ${verdict(peakRss * 1.048576 <= 250)} |`,
+    `| fleet: 500 clusters within 25× the time of 10 | ${fleetRatio.toFixed(2)}× | ${verdict(fleetRatio <= 25)} |`,
+    `| fleet: 500 clusters under 1 GB peak RSS | ${fleetPeak.toFixed(0)} MiB | ${verdict(fleetPeak * 1.048576 < 1000)} |`,
+    `| fleet: linear growth (time per cluster at 500 ≤ at 50) | ${perCluster(500).toFixed(0)} ms vs ${perCluster(50).toFixed(0)} ms | ${verdict(perCluster(500) <= perCluster(50) * 1.1)} |`,
     '',
   ].join('\n');
   fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);

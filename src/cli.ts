@@ -5,6 +5,7 @@ import { IncompleteRollbackError } from './outputs/atomic-write';
 import { INPUT_LIMITS } from './outputs/inputs';
 import { HELM_VALUES_FOLDER, SynthOptions, synthesize } from './outputs/synth';
 import { DEFAULT_GITOPS_OPTIONS } from './gitops/gitops-options';
+import { CLUSTERS_FOLDER } from './gitops/fleet-delivery';
 import { ISTIO_VERSION } from './values/model';
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
@@ -21,6 +22,8 @@ What is written
                                  the one values file that makes the chart render dist/<profile>/
     dist/gitops/argocd/<profile>/  Argo CD AppProject + Applications (dist/ folder or chart)
     dist/gitops/flux/            Flux GitRepository, layered Kustomizations and a HelmRelease per profile
+    dist/clusters/<cluster>/     the fleet (clusters/<cluster>.yaml): manifests, helm/values.yaml, flux/;
+                                 dist/clusters/argocd.yaml: AppProject + ApplicationSet over the clusters
     charts/istio/                the Helm chart
     profiles/<built-in>.yaml     built-in profiles as Helm values overlays
   With any of them, only the folders given are written:
@@ -113,6 +116,11 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
     if (result.outdir) {
       for (const profile of result.profiles) lines.push(`  ${where(path.join(result.outdir, profile.name))}/ (${profile.files.size - 1} files)`);
       lines.push(`  ${where(path.join(result.outdir, HELM_VALUES_FOLDER))}/ (${result.profiles.map((profile) => `${profile.name}.yaml`).join(', ')})`);
+    }
+    if (result.outdir && result.clusters.length > 0) {
+      const names = result.clusters.map((cluster) => cluster.name);
+      const shown = names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
+      lines.push(`  ${where(path.join(result.outdir, CLUSTERS_FOLDER))}/ (fleet of ${names.length} cluster(s): ${shown})`);
     }
     if (result.chartDir) lines.push(`  ${where(result.chartDir)}/ (Helm chart)`);
     if (result.profilesDir) lines.push(`  ${where(result.profilesDir)}/ (built-in profiles' values files)`);

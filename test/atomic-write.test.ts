@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { IncompleteRollbackError, OutputTransaction, STAGING_PREFIX, replaceFolderAtomically, writeFileAtomically } from '../src/outputs/atomic-write';
+import { IncompleteRollbackError, OutputTransaction, STAGING_PREFIX, planIncrementalFolder, replaceFolderAtomically, writeFileAtomically } from '../src/outputs/atomic-write';
 import { Workspace } from './support/workspace';
 // The module object itself (not an import namespace), so that jest.spyOn can replace its functions.
 import fs = require('fs');
@@ -166,5 +166,51 @@ describe('OutputTransaction', () => {
     // WHEN / THEN
     expect(() => twice.putFile(path.join(workspace.root, 'keep.txt'), 'b')).toThrow('keep.txt: changed twice in one transaction');
     expect(workspace.snapshot()).toEqual(before);
+  });
+});
+
+describe('planIncrementalFolder', () => {
+  let workspace: Workspace;
+  beforeEach(() => {
+    workspace = new Workspace();
+  });
+  afterEach(() => workspace.cleanup());
+
+  test('an identical folder gives no change at all; a changed file, a new file and a stale entry give exactly their changes', () => {
+    // GIVEN
+    const target = path.join(workspace.root, 'out');
+    new OutputTransaction().putFolder(target, new Map([['a/one.yaml', '1'], ['a/two.yaml', '2'], ['b/three.yaml', '3']])).commit();
+
+    // WHEN / THEN
+    const same = new OutputTransaction();
+    planIncrementalFolder(same, target, new Map([['a/one.yaml', '1'], ['a/two.yaml', '2'], ['b/three.yaml', '3']]));
+    expect(same.targets).toEqual([]);
+
+    const changed = new OutputTransaction();
+    planIncrementalFolder(changed, target, new Map([['a/one.yaml', '1'], ['a/two.yaml', 'two'], ['a/four.yaml', '4']]));
+    expect(changed.targets.map((file) => path.relative(target, file)).sort()).toEqual(['a/four.yaml', 'a/two.yaml', 'b'].sort());
+    changed.commit();
+    expect(workspace.snapshot('out')).toEqual({ 'a/four.yaml': '4', 'a/one.yaml': '1', 'a/two.yaml': 'two' });
+  });
+
+  test('a symbolic link with the same content as a file, or in place of a folder, is replaced, and what it points to is left alone', () => {
+    // GIVEN
+    const target = path.join(workspace.root, 'out');
+    const outside = workspace.write('outside/file.yaml', 'same');
+    workspace.write('outside/folder/x.yaml', 'x');
+    fs.mkdirSync(target);
+    fs.symlinkSync(outside, path.join(target, 'file.yaml'));
+    fs.symlinkSync(path.join(workspace.root, 'outside', 'folder'), path.join(target, 'folder'));
+
+    // WHEN
+    const transaction = new OutputTransaction();
+    planIncrementalFolder(transaction, target, new Map([['file.yaml', 'same'], ['folder/x.yaml', 'new']]));
+    transaction.commit();
+
+    // THEN
+    expect(fs.lstatSync(path.join(target, 'file.yaml')).isFile()).toBe(true);
+    expect(fs.lstatSync(path.join(target, 'folder')).isDirectory()).toBe(true);
+    expect(workspace.snapshot('outside')).toEqual({ 'file.yaml': 'same', 'folder/x.yaml': 'x' });
+    expect(workspace.snapshot('out')).toEqual({ 'file.yaml': 'same', 'folder/x.yaml': 'new' });
   });
 });

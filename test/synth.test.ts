@@ -336,8 +336,9 @@ describe('committed output', () => {
 
   test('dist/ and charts/istio carry the ownership marker listing exactly their entries', () => {
     // THEN
-    expect(fs.readdirSync(path.join(REPO, 'dist')).sort()).toEqual([MARKER_FILE, ...BUILTIN_PROFILES.map((p) => p.name), 'gitops', 'helm-values'].sort());
-    expect(fs.readFileSync(path.join(REPO, 'dist', MARKER_FILE), 'utf8')).toBe(markerContent('manifests', [...BUILTIN_PROFILES.map((p) => p.name), 'gitops', 'helm-values']));
+    // clusters/: the example fleet of the repository's clusters/ folder.
+    expect(fs.readdirSync(path.join(REPO, 'dist')).sort()).toEqual([MARKER_FILE, ...BUILTIN_PROFILES.map((p) => p.name), 'clusters', 'gitops', 'helm-values'].sort());
+    expect(fs.readFileSync(path.join(REPO, 'dist', MARKER_FILE), 'utf8')).toBe(markerContent('manifests', [...BUILTIN_PROFILES.map((p) => p.name), 'clusters', 'gitops', 'helm-values']));
     expect(fs.readFileSync(path.join(REPO, 'charts', 'istio', MARKER_FILE), 'utf8')).toBe(
       markerContent('chart', ['.helmignore', 'Chart.yaml', 'README.md', 'app-readme.md', 'questions.yaml', 'templates', 'values.schema.json', 'values.yaml']));
   });

@@ -57,6 +57,7 @@ export class IstioGateway extends Construct {
       'operator.istio.io/component': component,
       'app.kubernetes.io/name': this.name,
       'istio.io/dataplane-mode': 'none',
+      [NETWORK_LABEL]: networkLabel(b, gateway),
     };
     const serviceAccount = `${this.name}-service-account`;
 
@@ -89,6 +90,7 @@ export class IstioGateway extends Construct {
       'istio.io/rev': revisionLabel(b, values),
       'operator.istio.io/component': labels['operator.istio.io/component'],
       'istio.io/dataplane-mode': 'none',
+      [NETWORK_LABEL]: networkLabel(b, gateway),
     };
     const prometheusMerge = values.mesh.enablePrometheusMerge;
 
@@ -263,6 +265,16 @@ function gatewayEnv(b: Binder, values: IstioValues, name: string, gateway: Gatew
     { name: 'ISTIO_META_CLUSTER_ID', value: values.global.clusterId },
     { name: 'ISTIO_META_NODE_NAME', ...fieldRef('spec.nodeName') },
     b.optional(b.isSet(values.global.network), { name: 'ISTIO_META_NETWORK', value: values.global.network }),
+    // An east-west gateway routes only to endpoints of its own network (gen-eastwest-gateway.sh).
+    b.optional(b.isSet(gateway.network), { name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: gateway.network }),
     b.entries(gateway.env, (envName, value) => ({ name: envName, value })),
   );
+}
+
+/** The label istiod reads to find a network's gateway (on its Service) and a namespace's network. */
+export const NETWORK_LABEL = 'topology.istio.io/network';
+
+/** `topology.istio.io/network` of an east-west gateway's objects and pods; left out for other gateways. */
+function networkLabel(b: Binder, gateway: GatewayValues): string {
+  return b.optional(b.isSet(gateway.network), gateway.network) as string;
 }

@@ -18,3 +18,5 @@ export * from './rbac';
 export * from './rbac-rules';
 export * from './security';
 export * from './ztunnel';
+export * from './multicluster';
+export * from './mesh-namespaces';

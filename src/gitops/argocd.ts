@@ -22,6 +22,8 @@ export interface ArgoCdProjectProps {
   readonly repoUrl: string;
   /** Namespaces of the in-cluster destination that objects may go to. */
   readonly destinationNamespaces: readonly string[];
+  /** Argo CD cluster names the namespaces are allowed on, instead of the in-cluster API server. @default - in-cluster only */
+  readonly destinationClusters?: readonly string[];
   /** Cluster-scoped kinds the project may manage (nothing else). */
   readonly clusterKinds: readonly GroupKind[];
   /** Namespaced kinds the project may manage (nothing else). */
@@ -48,7 +50,9 @@ export class ArgoCdProject extends Construct {
       spec: {
         description: props.description,
         sourceRepos: [props.repoUrl],
-        destinations: props.destinationNamespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        destinations: props.destinationClusters
+          ? props.destinationClusters.flatMap((name) => props.destinationNamespaces.map((namespace) => ({ name, namespace })))
+          : props.destinationNamespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
         clusterResourceWhitelist: props.clusterKinds.map(groupKind),
         namespaceResourceWhitelist: props.namespacedKinds.map(groupKind),
       },
@@ -125,6 +129,54 @@ export class ArgoCdApplication extends Construct {
           name: item.name,
           jqPathExpressions: [...item.jqPaths],
         })),
+      },
+    });
+  }
+}
+
+/** Props of {@link ArgoCdApplicationSet}. */
+export interface ArgoCdApplicationSetProps {
+  readonly name: string;
+  /** Namespace of Argo CD. */
+  readonly namespace: string;
+  /** AppProject of the generated Applications. */
+  readonly project: string;
+  readonly repoUrl: string;
+  readonly targetRevision: string;
+  /** One element per cluster: `cluster` (the Argo CD cluster name), `path` (its folder in the repository), `namespace`. */
+  readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly path: string; readonly namespace: string }>;
+  /** Fields written at run time by controllers, ignored in diff and sync (every cluster's). */
+  readonly runtimeWrites: readonly RuntimeWrite[];
+}
+
+/**
+ * An Argo CD ApplicationSet with a list generator: one automated Application `istio-<cluster>` per
+ * cluster, syncing the cluster's folder to the cluster registered in Argo CD under that name
+ * (`argocd cluster add <context> --name <cluster>`), with the sync options of {@link ArgoCdApplication}.
+ * Go templates with missingkey=error: a typo in an element fails the generation instead of rendering "".
+ */
+export class ArgoCdApplicationSet extends Construct {
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationSetProps) {
+    super(scope, id);
+    if (props.clusters.length === 0) throw new Error(`ArgoCdApplicationSet ${props.name}: clusters must not be empty`);
+    new ApiObject(this, 'resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        generators: [{ list: { elements: props.clusters.map((item) => ({ cluster: item.cluster, path: item.path, namespace: item.namespace })) } }],
+        template: {
+          metadata: { name: 'istio-{{.cluster}}', labels: { 'app.kubernetes.io/part-of': 'istio' } },
+          spec: {
+            project: props.project,
+            source: { repoURL: props.repoUrl, targetRevision: props.targetRevision, path: '{{.path}}' },
+            destination: { name: '{{.cluster}}', namespace: '{{.namespace}}' },
+            syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true', 'RespectIgnoreDifferences=true', 'PruneLast=true'] },
+            ignoreDifferences: props.runtimeWrites.map((item) => ({ group: item.group, kind: item.kind, name: item.name, jqPathExpressions: [...item.jqPaths] })),
+          },
+        },
       },
     });
   }

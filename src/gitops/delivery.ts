@@ -181,7 +181,7 @@ function fluxFiles(app: App, profile: DeliveredProfile, options: ResolvedGitOpsO
 }
 
 /** The sync wave of a manifest file's objects (all of one file share it). */
-function layerWave(profile: DeliveredProfile, objects: readonly KubeObject[]): number {
+export function layerWave(profile: DeliveredProfile, objects: readonly KubeObject[]): number {
   const waves = new Set(objects.map((object) => object.metadata?.annotations?.[SYNC_WAVE_ANNOTATION]));
   if (waves.size !== 1 || [...waves][0] === undefined) {
     throw new Error(`profile ${profile.name}: every object of a manifest file must carry one ${SYNC_WAVE_ANNOTATION}, got ${JSON.stringify([...waves])}`);
@@ -190,18 +190,18 @@ function layerWave(profile: DeliveredProfile, objects: readonly KubeObject[]): n
 }
 
 /** Namespaced objects carry metadata.namespace in dist/ (every namespaced object is rendered with one). */
-function isNamespaced(object: KubeObject): boolean {
+export function isNamespaced(object: KubeObject): boolean {
   return typeof object.metadata?.namespace === 'string';
 }
 
-function destinationNamespaces(profile: DeliveredProfile): string[] {
+export function destinationNamespaces(profile: DeliveredProfile): string[] {
   const namespaces = new Set<string>([profile.istioNamespace]);
   for (const object of allObjects(profile)) if (isNamespaced(object)) namespaces.add(object.metadata.namespace);
   return [...namespaces].sort();
 }
 
 /** Distinct group/kind pairs of `objects`, sorted by group then kind. */
-function kinds(objects: readonly KubeObject[]): GroupKind[] {
+export function kinds(objects: readonly KubeObject[]): GroupKind[] {
   const seen = new Map<string, GroupKind>();
   for (const object of objects) seen.set(`${apiGroup(object)}/${object.kind}`, { group: apiGroup(object), kind: object.kind });
   return [...seen.values()].sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind));

@@ -200,3 +200,60 @@ function writeTree(root: string, files: FileTree): void {
     fs.writeFileSync(file, content);
   }
 }
+
+/**
+ * Adds to `transaction` the changes that make the existing folder `target` hold exactly `files`,
+ * touching only what differs: identical files are left as they are (content and mtime), changed or new
+ * files are put, files and folders `files` does not hold are removed. Used for outputs of many parts
+ * (a fleet's clusters) where one part changes at a time. A `target` that is not a real folder (missing,
+ * a file, a symbolic link) is replaced whole.
+ */
+export function planIncrementalFolder(transaction: OutputTransaction, target: string, files: FileTree): void {
+  if (!isRealFolder(target)) {
+    transaction.putFolder(target, files);
+    return;
+  }
+  const children = new Map<string, Map<string, string> | string>();
+  for (const [relative, content] of files) {
+    const [first, ...rest] = relative.split('/');
+    if (rest.length === 0) {
+      children.set(first, content);
+    } else {
+      const folder = children.get(first);
+      const tree = folder instanceof Map ? folder : new Map<string, string>();
+      tree.set(rest.join('/'), content);
+      children.set(first, tree);
+    }
+  }
+  for (const name of fs.readdirSync(target).sort()) {
+    if (name.startsWith(STAGING_PREFIX)) continue;
+    if (!children.has(name)) transaction.remove(path.join(target, name));
+  }
+  for (const [name, content] of children) {
+    const child = path.join(target, name);
+    if (typeof content === 'string') {
+      if (!sameFile(child, content)) transaction.putFile(child, content);
+    } else {
+      planIncrementalFolder(transaction, child, content);
+    }
+  }
+}
+
+function isRealFolder(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Is `file` a regular file (not a link) holding exactly `content`? */
+function sameFile(file: string, content: string): boolean {
+  try {
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile() || stat.size !== Buffer.byteLength(content)) return false;
+    return fs.readFileSync(file, 'utf8') === content;
+  } catch {
+    return false;
+  }
+}

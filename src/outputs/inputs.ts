@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { builtinProfile } from '../profiles/builtin-profiles';
+import { ClusterProfile, ClusterSource, linkFleet } from '../profiles/fleet';
+import { Profile } from '../profiles/profile';
 import { EXTENDS_KEY, UserProfile, UserProfileSource, checkUserProfileName, linkUserProfiles } from '../profiles/user-profile';
 import { fromKubernetesYamlStream } from '../values/kubernetes-yaml';
 import { ValuesLayer } from '../values/resolve';
@@ -127,4 +129,26 @@ export function readUserProfiles(folder: string): UserProfile[] {
       return { name, file: full, document: readYamlFile(full, 'profile') };
     });
   return linkUserProfiles(sources, builtinProfile);
+}
+
+/**
+ * The fleet: every `<folder>/<name>.yaml` (the cluster files, see src/profiles/fleet.ts), linked and
+ * checked as a whole; [] when the folder does not exist.
+ * @throws Error naming the file and key of every problem.
+ */
+export function readFleet(folder: string, findProfile: (name: string) => Profile | undefined, userValues: readonly ValuesLayer[]): ClusterProfile[] {
+  if (!fs.existsSync(folder)) return [];
+  const relative = path.basename(folder);
+  const sources: ClusterSource[] = fs.readdirSync(folder)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .map((file) => {
+      const name = file.slice(0, -'.yaml'.length);
+      const shown = `${relative}/${file}`;
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
+        throw new Error(`${shown}: cluster file names must be DNS-1123 labels (they become dist/clusters/<name> and Argo CD cluster names), got ${JSON.stringify(name)}`);
+      }
+      return { name, file: shown, document: readYamlFile(path.join(folder, file), 'values') };
+    });
+  return linkFleet(sources, findProfile, userValues);
 }

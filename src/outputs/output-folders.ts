@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FileTree, OutputTransaction, STAGING_PREFIX, exists } from './atomic-write';
+import { FileTree, OutputTransaction, STAGING_PREFIX, exists, planIncrementalFolder } from './atomic-write';
 
 /**
  * Ownership of output folders. istio-pack writes a marker file into every output folder it creates
@@ -59,7 +59,7 @@ export function planOwnedFolder(
   folder: string,
   kind: OutputKind,
   entries: ReadonlyMap<string, Entry>,
-  options: { readonly replaceAll: boolean; readonly label: string },
+  options: { readonly replaceAll: boolean; readonly label: string; readonly incremental?: readonly string[] },
 ): void {
   const owned = ownedEntries(folder, kind, options.label);
   if (owned === undefined) {
@@ -79,6 +79,7 @@ export function planOwnedFolder(
       throw new Error(`${options.label}: ${name} exists and was not written by istio-pack (it is not listed in ${MARKER_FILE}); move it away or choose another folder`);
     }
     if (typeof content === 'string') transaction.putFile(target, content);
+    else if (options.incremental?.includes(name)) planIncrementalFolder(transaction, target, content);
     else transaction.putFolder(target, content);
   }
   const kept = options.replaceAll ? [] : owned.filter((name) => !entries.has(name));

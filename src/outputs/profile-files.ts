@@ -42,6 +42,22 @@ export function helmValuesFile(profile: Profile, userValues: readonly ValuesLaye
   return header + dumpValues(mergeLayers([...profile.layers().slice(1), ...userValues]));
 }
 
+/**
+ * The values file that makes the chart render a fleet cluster (`clusters/<name>/helm/values.yaml` in
+ * the manifests folder): its profile's layers above `default`, the values files given to synth, the
+ * cluster's values and its mesh topology, merged.
+ */
+export function clusterValuesFile(profile: Profile): string {
+  const header = [
+    `# Helm values of cluster ${profile.name}: ${profile.description}`,
+    `${PROFILE_FILE_MARK} from clusters/${profile.name}.yaml. Do not edit.`,
+    `# With this file alone the chart renders what dist/clusters/${profile.name}/ holds (the Namespace: --create-namespace):`,
+    `#   helm upgrade --install istio charts/istio -n istio-system --create-namespace -f dist/clusters/${profile.name}/helm/values.yaml`,
+    '',
+  ].join('\n');
+  return header + dumpValues(mergeLayers(profile.layers().slice(1)));
+}
+
 function mergeLayers(layers: readonly ValuesLayer[]): Record<string, unknown> {
   const merged = layers.reduce<unknown>((acc, layer) => mergeValues(acc, layer.values), {});
   return withoutNulls(merged) as Record<string, unknown>;

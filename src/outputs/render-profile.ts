@@ -65,15 +65,26 @@ export function toManifestYaml(objects: readonly unknown[]): string {
   return objects.map(dumpOnce).join('---\n');
 }
 
-/** Profiles share many identical objects (the 15 CRDs above all): each distinct object is dumped once per process. */
+/**
+ * Profiles share many identical objects (the 15 CRDs above all): each distinct object is dumped once.
+ * The cache is bounded: a fleet of hundreds of clusters has as many distinct istiod objects, and
+ * keeping them all would grow memory with the fleet; past the bound it starts again.
+ */
 const dumped = new Map<string, string>();
+const DUMP_CACHE_CHARS = 32 * 1024 * 1024;
+let dumpedChars = 0;
 
 function dumpOnce(object: unknown): string {
   const key = JSON.stringify(object);
   let text = dumped.get(key);
   if (text === undefined) {
     text = toKubernetesYaml(object);
+    if (dumpedChars + key.length + text.length > DUMP_CACHE_CHARS) {
+      dumped.clear();
+      dumpedChars = 0;
+    }
     dumped.set(key, text);
+    dumpedChars += key.length + text.length;
   }
   return text;
 }

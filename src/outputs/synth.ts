@@ -5,7 +5,9 @@ import { Profile } from '../profiles/profile';
 import { ValuesLayer } from '../values/resolve';
 import { FileTree, OutputTransaction } from './atomic-write';
 import { renderChart } from './chart';
-import { readCrdFile, readUserProfiles, readValuesFiles } from './inputs';
+import { readCrdFile, readFleet, readUserProfiles, readValuesFiles } from './inputs';
+import { CLUSTERS_FOLDER } from '../gitops/fleet-delivery';
+import { RenderedCluster, renderFleet } from './fleet-output';
 import { Entry, checkDisjoint, checkOutputLocation, ownedEntries, planOwnedFolder } from './output-folders';
 import { helmValuesFile, isGeneratedProfileFile, profileValuesFile } from './profile-files';
 import { GENERATED_HEADER, RenderedProfile, renderProfile, toManifestYaml } from './render-profile';
@@ -44,6 +46,8 @@ export interface SynthResult {
   readonly chartDir?: string;
   readonly profilesDir?: string;
   readonly profiles: readonly RenderedProfile[];
+  /** The fleet's clusters (clusters/<name>.yaml): name and file count; [] without a fleet or with -p. */
+  readonly clusters: readonly RenderedCluster[];
 }
 
 /**
@@ -64,11 +68,15 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const crdDocuments = options.crdFile ? readCrdFile(path.resolve(root, options.crdFile)) : undefined;
   const available: Profile[] = [...BUILTIN_PROFILES, ...readUserProfiles(path.join(root, 'profiles'))];
   const names = options.profiles ? [...new Set(options.profiles)] : undefined;
+  const gitopsOptions = resolveGitOpsOptions(options.gitops);
   const selected = names ? names.map((name) => findProfile(available, name)) : available;
   const rendered = selected.map((profile) => renderProfile(profile, { userValues, crdDocuments }));
+  // The fleet (clusters/<name>.yaml) is synthesised with every profile, not with -p.
+  const clusters = names === undefined ? readFleet(path.join(root, CLUSTERS_FOLDER), (name) => available.find((profile) => profile.name === name), userValues) : [];
+  // One cluster at a time: only its files are kept, so a fleet of hundreds fits in memory.
+  const fleet = clusters.length > 0 ? renderFleet(clusters, { crdDocuments }, gitopsOptions) : undefined;
   const chartFiles = chart ? renderChart({ crdDocuments }) : undefined;
   const replaceAll = names === undefined;
-  const gitopsOptions = resolveGitOpsOptions(options.gitops);
 
   // 2. Plan the changes; this refuses folders and files istio-pack does not own.
   const transaction = new OutputTransaction();
@@ -77,7 +85,9 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
     entries.set(HELM_VALUES_FOLDER, helmValuesFolder(manifests, selected, userValues, replaceAll));
     const gitops = gitopsFolder(manifests, rendered, gitopsOptions, replaceAll);
     if (gitops.size > 0) entries.set(GITOPS_FOLDER, gitops);
-    planOwnedFolder(transaction, manifests.folder, 'manifests', entries, { replaceAll, label: manifests.label });
+    if (fleet) entries.set(CLUSTERS_FOLDER, fleet.files);
+    // Clusters change one at a time: only their changed files are rewritten.
+    planOwnedFolder(transaction, manifests.folder, 'manifests', entries, { replaceAll, label: manifests.label, incremental: [CLUSTERS_FOLDER] });
   }
   if (chart && chartFiles) {
     planOwnedFolder(transaction, chart.folder, 'chart', topLevelEntries(chartFiles), { replaceAll: true, label: chart.label });
@@ -94,7 +104,7 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
 
   // 3. Stage everything, then swap it all in (or nothing).
   transaction.commit();
-  return { outdir: manifests?.folder, chartDir: chart?.folder, profilesDir: profileFiles?.folder, profiles: rendered };
+  return { outdir: manifests?.folder, chartDir: chart?.folder, profilesDir: profileFiles?.folder, profiles: rendered, clusters: fleet?.clusters ?? [] };
 }
 
 /** An output folder: absolute path, and how messages name it (the flag and folder as given, or the default folder). */

@@ -8,6 +8,8 @@ import { Istiod } from '../components/istiod';
 import { Jaeger } from '../components/jaeger';
 import { Kiali } from '../components/kiali';
 import { MeshMtlsPolicy } from '../components/mesh-mtls';
+import { MeshNamespaces } from '../components/mesh-namespaces';
+import { MultiClusterExposure } from '../components/multicluster';
 import { IstioNamespace } from '../components/namespace';
 import { Prometheus } from '../components/prometheus';
 import { Ztunnel } from '../components/ztunnel';
@@ -80,6 +82,16 @@ export class IstioInstallation extends Construct {
 
     // Istio configuration, validated by istiod's webhook: after the control plane (sync wave of the gateways).
     this.component('mesh-policy', SYNC_WAVES.gateway, MeshMtlsPolicy.isRendered(b, values), (chart) => new MeshMtlsPolicy(chart, 'mtls', { values }));
+
+    // Istio resources: they need the CRDs and istiod's validation webhook, so they come with the gateways.
+    this.component('multicluster', SYNC_WAVES.gateway, b.or(values.multiCluster.exposeServices, values.multiCluster.exposeIstiod),
+      (chart) => new MultiClusterExposure(chart, 'multicluster', { values }));
+
+    // Workload namespaces join the mesh once istiod (their injector) runs. dist/ only: Helm refuses to
+    // change objects it did not create, and would delete the ones it did.
+    if (concrete && values.meshNamespaces.length > 0) {
+      new MeshNamespaces(this.chart('mesh-namespaces', SYNC_WAVES.gateway), 'mesh-namespaces', { values });
+    }
 
     const addons = values.addons;
     this.component('prometheus', SYNC_WAVES.addon, addons.prometheus.enabled, (chart) => new Prometheus(chart, 'prometheus', { values }));

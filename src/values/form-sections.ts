@@ -74,7 +74,8 @@ export const FORM_SECTIONS: readonly FormSection[] = [
     titleZh: '高级设置',
     ack: false,
     paths: [
-      'global', 'revisionTags', 'mesh', 'sidecarInjection', 'trafficCapture', 'tracing', 'base', 'istiod', 'remote',
+      'global', 'revisionTags', 'mesh', 'sidecarInjection', 'meshNamespaces', 'trafficCapture', 'tracing', 'base', 'istiod', 'remote',
+      'multiCluster',
       'cni', 'ambient', 'ztunnel', 'addons', 'gateways',
     ],
   },

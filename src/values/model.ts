@@ -6,7 +6,7 @@
  * derived from this file.
  */
 import { CIDR, DNS_LABEL, DNS_SUBDOMAIN, ENV_NAME, HOST, HOST_PORT, IMAGE_HUB, IMAGE_TAG, IP_ADDRESS, LABEL_VALUE, QUALIFIED_NAME, QUANTITY } from './formats';
-import { gatewayServiceTypeRules, ingressServiceRendered, tagsNotRevision, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames } from './rules';
+import { gatewayServiceTypeRules, ingressServiceRendered, tagsNotRevision, uniqueNodePorts, kialiBasicAuthUsers, lessOrEqual, oneSourceOfUsers, requiresTrue, requiresTrueWhen, starAlone, uniqueGatewayNames, meshNamespacesNotIstioNamespace } from './rules';
 import { FormHints, Infer, s } from './schema';
 
 /** The Istio release istio-pack targets. */
@@ -99,6 +99,9 @@ const addonImage = (description: string, image: string, title = 'Image') =>
 const addonServiceType = (service: string) =>
   s.enumOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { description: `Service type of ${service} (ClusterIP: reach it with kubectl port-forward).`, default: 'ClusterIP', form: titled('Service type') });
 
+/** Network and mesh names, as upstream's values take them. */
+const NETWORK_NAME = /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/;
+
 const portNumber = (description: string, title: string) => s.integer({ description, default: 1, minimum: 1, maximum: 65535, form: titled(title) });
 
 // ---------------------------------------------------------------------------------------------
@@ -161,6 +164,12 @@ function gatewaySetting(kind: 'ingress' | 'egress') {
     loadBalancerIP: s.string({ form: titled('Load balancer IP'), description: 'Requested load-balancer IP (LoadBalancer only; "" = provider chooses).', pattern: IP_ADDRESS, patternName: 'an IPv4 or IPv6 address' }),
     loadBalancerSourceRanges: s.list(cidr, { form: titled('Load balancer source ranges'), description: 'Client CIDRs allowed through the load balancer (LoadBalancer only).', uniqueItems: true }),
     externalTrafficPolicy: s.enumOf(['', 'Cluster', 'Local'] as const, { form: { title: 'External traffic policy', choiceTitles: { '': 'Kubernetes default (Cluster)' } }, description: 'externalTrafficPolicy of NodePort/LoadBalancer Services ("" = Kubernetes default).', default: '' }),
+    network: s.string({
+      form: titled('Network (east-west gateway)'),
+      description: 'Network this gateway joins to the others ("" = none): an east-west gateway, as upstream\'s samples/multicluster/gen-eastwest-gateway.sh makes it. Its objects and pods get the label topology.istio.io/network=<network> (istiod finds a network\'s gateway by that label on its Service) and the proxy ISTIO_META_REQUESTED_NETWORK_VIEW=<network> (traffic through it stays inside the network).',
+      pattern: NETWORK_NAME,
+      patternName: 'a network name',
+    }),
     resources: resources('Gateway proxy resources.', 'Resources', ['100m', '128Mi'], ['2000m', '1024Mi']),
     env: environment('Extra environment variables of the gateway proxy.'),
     ...scheduling,
@@ -198,7 +207,7 @@ export const VALUES_MODEL = s.object({
     revision: s.string({ form: titled('Revision'), description: 'Control-plane revision for canary upgrades ("" = the default, non-revisioned install).', pattern: /[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?/, patternName: 'a DNS-1123 label of at most 32 characters' }),
     clusterId: s.string({ form: titled('Cluster ID'), description: 'Cluster name within the mesh.', default: 'Kubernetes', allowEmpty: false, pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a cluster name' }),
     meshId: s.string({ form: titled('Mesh ID'), description: 'Mesh identifier ("" = the trust domain).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a mesh name' }),
-    network: s.string({ form: titled('Network'), description: 'Network of this cluster for multi-network meshes ("" = single network).', pattern: /[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?/, patternName: 'a network name' }),
+    network: s.string({ form: titled('Network'), description: 'Network of this cluster for multi-network meshes ("" = single network); also labels the istioNamespace Namespace topology.istio.io/network=<network> in dist/, as istio.io\'s multi-network guides do.', pattern: NETWORK_NAME, patternName: 'a network name' }),
     logLevel: s.string({ form: titled('Log levels'), description: 'istiod and proxy-agent log levels, scope:level pairs.', default: 'default:info', allowEmpty: false, pattern: /[a-z-]+:(debug|info|warn|error|none)(,[a-z-]+:(debug|info|warn|error|none))*/, patternName: 'scope:level pairs such as default:info' }),
     logAsJson: s.boolean({ form: titled('Log as JSON'), description: 'Log as JSON.', default: false }),
     platform: s.enumOf(['', 'openshift', 'gke', 'k3d', 'k3s', 'microk8s', 'minikube'] as const, {
@@ -218,6 +227,16 @@ export const VALUES_MODEL = s.object({
     form: titled('Revision tags'),
     description: 'Revision tags of this control plane, as upstream\'s istiod chart: per tag a MutatingWebhookConfiguration istio-revision-tag-<tag> and a Service istiod-revision-tag-<tag>, so namespaces labelled istio.io/rev=<tag> are injected by this revision. Tag default also takes istio-injection=enabled namespaces and sidecar.istio.io/inject=true pods, as the default tag istioctl install creates (on a non-revisioned install the istio-sidecar-injector webhooks are then deactivated, as istioctl leaves them).',
     uniqueItems: true,
+  }),
+
+  meshNamespaces: s.list(s.object({
+    name: s.string({ form: titled('Namespace'), description: 'Namespace name.', allowEmpty: false, pattern: DNS_LABEL, patternName: 'a namespace name (DNS-1123 label)' }),
+    dataplane: s.enumOf(['sidecar', 'ambient'] as const, { form: { title: 'Data plane', choiceTitles: { sidecar: 'Sidecar', ambient: 'Ambient' } }, description: 'sidecar: label istio-injection=enabled, or istio.io/rev=<revision> when revision is set; ambient: label istio.io/dataplane-mode=ambient (and istio.io/rev when set).', default: 'sidecar' }),
+    revision: s.string({ form: titled('Revision or tag'), description: 'Revision or revision tag whose control plane takes the namespace ("" = the default one).', pattern: /[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/, patternName: 'a revision or tag name' }),
+  }, { description: 'A namespace in the mesh.', form: titled('Mesh namespace') }), {
+    form: titled('Mesh namespaces'),
+    description: 'Namespaces put in the mesh by their membership labels only, in dist/ (not in the chart: Helm refuses to change an object it did not create). Each is a partial Namespace (name, labels, annotations) for server-side apply, so the tools own only these labels, annotated so that Argo CD (Prune=false,Delete=false) and Flux (kustomize.toolkit.fluxcd.io/prune: disabled) never delete the namespace when it leaves this list. Removing a namespace from the list leaves it and its labels as they are.',
+    uniqueBy: ['name'],
   }),
 
   mesh: s.object({
@@ -342,6 +361,27 @@ export const VALUES_MODEL = s.object({
     injectionURL: s.string({ form: titled('Injector URL'), description: 'Full URL of the external injector ("" = the istiod Service in istioNamespace).', pattern: /https:\/\/\S+/, patternName: 'an https:// URL' }),
   }, { description: 'Remote (primary-remote) cluster settings.', form: titled('Remote') }),
 
+  multiCluster: s.object({
+    eastWestGateway: s.string({
+      form: titled('East-west gateway'),
+      description: 'gatewayName of the ingress gateway that carries traffic between networks and to istiod: the Gateway resources below select its pods (istio=<name>).',
+      default: 'eastwestgateway',
+      allowEmpty: false,
+      pattern: /[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?/,
+      patternName: 'a DNS-1123 label of at most 50 characters',
+    }),
+    exposeServices: s.boolean({
+      form: titled('Expose services to other networks'),
+      description: 'Gateway cross-network-gateway: port 15443, TLS AUTO_PASSTHROUGH for hosts *.local on the east-west gateway, so sidecars on other networks reach this cluster\'s services (upstream samples/multicluster/expose-services.yaml).',
+      default: false,
+    }),
+    exposeIstiod: s.boolean({
+      form: titled('Expose istiod to remote clusters'),
+      description: 'Gateway istiod-gateway and VirtualService istiod-vs: istiod\'s ports 15012 (xDS and CA) and 15017 (webhooks) passed through the east-west gateway, so remote clusters reach this control plane (upstream samples/multicluster/expose-istiod.yaml).',
+      default: false,
+    }),
+  }, { description: 'Multi-cluster: the Istio resources that expose this cluster through its east-west gateway (see gateways.ingress[].network).', form: titled('Multi-cluster') }),
+
   cni: s.object({
     enabled: s.boolean({ form: titled('Install istio-cni'), description: 'Install the istio-cni node agent: pods get their traffic redirection from the CNI plugin, so injected pods need no NET_ADMIN init container.', default: false }),
     namespace: s.string({ form: titled('Namespace'), description: 'Namespace of the istio-cni DaemonSet ("" = global.istioNamespace, or kube-system with global.platform openshift).', pattern: DNS_LABEL, patternName: 'a DNS-1123 label' }),
@@ -464,6 +504,7 @@ export const VALUES_MODEL = s.object({
     requiresTrueWhen('global.platform', 'openshift', 'cni.enabled', 'OpenShift refuses istio-init\'s NET_ADMIN: sidecars get their traffic redirection from istio-cni'),
     ingressServiceRendered(INGRESS_GATEWAY.defaultValue().gatewayName),
     tagsNotRevision(),
+    meshNamespacesNotIstioNamespace(),
   ],
 });
 

@@ -294,3 +294,23 @@ export function tagsNotRevision(): CrossFieldRule {
     ],
   };
 }
+
+/**
+ * meshNamespaces label namespaces istio-pack does not own; the control-plane namespace is istio-pack's
+ * own object (global.istioNamespace), so it cannot be listed there too. A root rule.
+ */
+export function meshNamespacesNotIstioNamespace(): CrossFieldRule {
+  const message = 'must not be global.istioNamespace (%s): the control plane\'s namespace is not a workload namespace';
+  return {
+    check: (values) => (values.meshNamespaces as Array<{ name: string }>).flatMap((item, index) => (item.name === values.global.istioNamespace
+      ? [{ path: `meshNamespaces[${index}].name`, message: message.replace('%s', JSON.stringify(values.global.istioNamespace)) }]
+      : [])),
+    template: (values) => [
+      `{{- range $meshIndex, $meshNamespace := ${values}.meshNamespaces }}`,
+      `{{- if eq (toString (get $meshNamespace "name")) (toString ${values}.global.istioNamespace) }}`,
+      `{{- $errors = append $errors (printf "meshNamespaces[%d].name: ${message}" $meshIndex (toJson ${values}.global.istioNamespace)) }}`,
+      '{{- end }}',
+      '{{- end }}',
+    ],
+  };
+}

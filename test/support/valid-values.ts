@@ -97,6 +97,21 @@ export const VALID_VALUES: ReadonlyArray<readonly [string, Record<string, unknow
     mesh: { extraConfig: { zeta: { b: 1, a: 2 }, alpha: [{ y: 1, x: 2 }] } },
   }],
   ['a remote control plane at an IPv6 address', { remote: { enabled: true, pilotAddress: '2001:db8::15' }, istiod: { enabled: true } }],
+  ['multi-network primary: an east-west gateway exposing services and istiod, in a revisioned install', {
+    global: { meshId: 'mesh1', clusterId: 'east', network: 'network1', revision: 'blue', istioNamespace: 'mesh-system' },
+    multiCluster: { exposeServices: true, exposeIstiod: true, eastWestGateway: 'eastwest' },
+    gateways: { ingress: [
+      { gatewayName: 'ingressgateway' },
+      { gatewayName: 'eastwest', network: 'network1', env: { ISTIO_META_ROUTER_MODE: 'sni-dnat' }, ports: [
+        { name: 'status-port', port: 15021, targetPort: 15021 }, { name: 'tls', port: 15443, targetPort: 15443 },
+        { name: 'tls-istiod', port: 15012, targetPort: 15012 }, { name: 'tls-webhook', port: 15017, targetPort: 15017 },
+      ] },
+    ] },
+  }],
+  ['cross-network services only, on an egress gateway labelled with a network', {
+    multiCluster: { exposeServices: true },
+    gateways: { egress: [{ gatewayName: 'egressgateway', network: 'net-2' }] },
+  }],
   ['a remote control plane by DNS name', { remote: { enabled: true, pilotAddress: 'istiod.primary.example.com' } }],
   ['OpenShift: ambient, every addon, egress and Kiali basic auth, with UIDs left to the platform', {
     global: { platform: 'openshift' },
