@@ -27,7 +27,7 @@ const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
  * The kinds to import. Each CRD group becomes one file; a group's file holds only the kinds listed.
  * The first version a CRD lists gets the plain class name (PeerAuthentication is security.istio.io/v1).
  */
-const KINDS = ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'Gateway'];
+const KINDS = ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'Gateway', 'VirtualService'];
 
 function crdYaml() {
   const { ISTIO_CRDS } = require(path.join(ROOT, 'lib', 'components', 'crd-catalog.js'));

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as networking from '../imports/networking.istio.io';
 import * as security from '../imports/security.istio.io';
 
 /*
@@ -118,6 +119,8 @@ export const KubeValidatingWebhookConfiguration = stableSerialisation(k8s.KubeVa
 
 // -- Istio kinds (src/imports/, `npm run import-crds`) ---------------------------------------------
 export const PeerAuthentication = stableSerialisation(security.PeerAuthentication);
+export const IstioGateway = stableSerialisation(networking.Gateway);
+export const VirtualService = stableSerialisation(networking.VirtualService);
 
 /** An IntOrString from a number (a port, a count). */
 export function intOrString(value: number | string): k8s.IntOrString {

@@ -1,6 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioValues } from '../values/model';
+import { KubeNamespace } from './kube-objects';
 
 /** Props of {@link MeshNamespaces}. */
 export interface MeshNamespacesProps {
@@ -39,9 +39,7 @@ export class MeshNamespaces extends Construct {
   constructor(scope: Construct, id: string, props: MeshNamespacesProps) {
     super(scope, id);
     for (const item of props.values.meshNamespaces) {
-      new ApiObject(this, item.name, {
-        apiVersion: 'v1',
-        kind: 'Namespace',
+      new KubeNamespace(this, item.name, {
         metadata: { name: item.name, labels: membershipLabels(item), annotations: { ...KEEP_NAMESPACE_ANNOTATIONS } },
       });
     }

@@ -1,7 +1,8 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
 import { binderOf } from '../values/binder';
 import { IstioValues } from '../values/model';
+import { IstioGateway, VirtualService } from './kube-objects';
 import { commonLabels, istiodName } from './labels';
 
 /** Props of {@link MultiClusterExposure}. */
@@ -27,30 +28,24 @@ export class MultiClusterExposure extends Construct {
     const selector = { istio: values.multiCluster.eastWestGateway };
 
     b.whenBuild(this, values.multiCluster.exposeServices, () => {
-      new ApiObject(this, 'cross-network-gateway', {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'Gateway',
+      new IstioGateway(this, 'cross-network-gateway', {
         metadata: { name: 'cross-network-gateway', namespace, labels },
         spec: {
           selector,
-          servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] }],
+          servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH }, hosts: ['*.local'] }],
         },
       });
     });
 
     b.whenBuild(this, values.multiCluster.exposeIstiod, () => {
-      const passthrough = (name: string, number: number) => ({ port: { name, number, protocol: 'TLS' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] });
-      new ApiObject(this, 'istiod-gateway', {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'Gateway',
+      const passthrough = (name: string, number: number) => ({ port: { name, number, protocol: 'TLS' }, tls: { mode: GatewaySpecServersTlsMode.PASSTHROUGH }, hosts: ['*'] });
+      new IstioGateway(this, 'istiod-gateway', {
         metadata: { name: 'istiod-gateway', namespace, labels },
         spec: { selector, servers: [passthrough('tls-istiod', 15012), passthrough('tls-istiodwebhook', 15017)] },
       });
       const istiod = `${istiodName(b, values)}.${namespace}.svc.cluster.local`;
       const route = (port: number, targetPort: number) => ({ match: [{ port, sniHosts: ['*'] }], route: [{ destination: { host: istiod, port: { number: targetPort } } }] });
-      new ApiObject(this, 'istiod-virtual-service', {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'VirtualService',
+      new VirtualService(this, 'istiod-virtual-service', {
         metadata: { name: 'istiod-vs', namespace, labels },
         spec: { hosts: ['*'], gateways: ['istiod-gateway'], tls: [route(15012, 15012), route(15017, 443)] },
       });
