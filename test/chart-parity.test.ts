@@ -4,11 +4,11 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { renderChart } from '../src/outputs/chart';
 import { profileValuesFile } from '../src/outputs/profile-files';
-import { GENERATED_HEADER, renderProfile } from '../src/outputs/render-profile';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
 import { goDecode } from './support/go-yaml';
 import { HELMS, writeChartFolder } from './support/helm';
 import { objectKey } from './support/objects';
+import { KubernetesObject, objectDifferences, synthObjects } from './support/parity';
 import { VALID_VALUES } from './support/valid-values';
 import { generateValues } from './support/values-generator';
 
@@ -36,52 +36,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-type KubernetesObject = Record<string, any>;
-
-/** dist/ objects for a profile and values, read as kubectl reads them; the Namespace is Helm's (--create-namespace), mesh namespaces dist/'s only. */
-function synthObjects(profileName: string, values?: Record<string, unknown>): KubernetesObject[] {
-  const profile = BUILTIN_PROFILES.find((candidate) => candidate.name === profileName)!;
-  const rendered = renderProfile(profile, { userValues: values ? [{ source: 'values', values }] : [] });
-  const text = [...rendered.files.entries()]
-    // mesh-namespaces.yaml is dist/ only, a documented deviation (README "Mesh namespaces"): Helm cannot
-    // label a namespace it did not create. test/mesh-namespaces.test.ts proves the chart renders none.
-    .filter(([name]) => name !== 'kustomization.yaml' && name !== 'namespace.yaml' && name !== 'mesh-namespaces.yaml')
-    .map(([, content]) => content.replace(GENERATED_HEADER, ''))
-    .join('---\n');
-  return goDecode(text).filter((document) => document !== null) as KubernetesObject[];
-}
-
 /** Every object equal, strings compared exactly; the first differing field of each object is reported. */
 function expectSameObjects(chart: readonly KubernetesObject[], synth: readonly KubernetesObject[]): void {
-  const chartByKey = new Map(chart.map((object) => [objectKey(object), object]));
-  const synthByKey = new Map(synth.map((object) => [objectKey(object), object]));
-  expect([...chartByKey.keys()].sort()).toEqual([...synthByKey.keys()].sort());
-  expect(chartByKey.size).toBe(chart.length);
-  expect(synthByKey.size).toBe(synth.length);
-  const differences = [...synthByKey.entries()]
-    .map(([key, object]) => [key, firstDifference(object, chartByKey.get(key), '')] as const)
-    .filter(([, difference]) => difference !== undefined)
-    .map(([key, difference]) => `${key} ${difference}`);
-  expect(differences).toEqual([]);
-}
-
-/** The first path where `a` and `b` differ (types, keys or values; strings to the character), or undefined. */
-function firstDifference(a: unknown, b: unknown, at: string): string | undefined {
-  if (typeof a === 'string' && typeof b === 'string') {
-    if (a === b) return undefined;
-    let index = 0;
-    while (a[index] === b[index]) index++;
-    return `${at}: strings differ at character ${index}: ${JSON.stringify(a.slice(Math.max(0, index - 30), index + 40))} != ${JSON.stringify(b.slice(Math.max(0, index - 30), index + 40))}`;
-  }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    for (const key of keys) {
-      const found = firstDifference((a as any)[key], (b as any)[key], `${at}.${key}`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  return Object.is(a, b) ? undefined : `${at}: ${JSON.stringify(a)?.slice(0, 200)} != ${JSON.stringify(b)?.slice(0, 200)}`;
+  expect(new Set(chart.map(objectKey)).size).toBe(chart.length);
+  expect(new Set(synth.map(objectKey)).size).toBe(synth.length);
+  expect(objectDifferences(chart, synth)).toEqual([]);
 }
 
 /** Renders with every Helm version at once (one process each, so both cores work), read by Go's decoder. */
