@@ -12,6 +12,7 @@ import { builtinProfile } from '../src/profiles/builtin-profiles';
 import { fromKubernetesYamlStream } from '../src/values/kubernetes-yaml';
 import { RecordedApiServer, Route, closedPort, kubeconfigYaml } from './support/recorded-api-server';
 import { Workspace } from './support/workspace';
+import { importEsm } from './support/import-esm';
 
 /*
  * inspect and diff against recorded Kubernetes API responses served on 127.0.0.1 (plain HTTP; no API
@@ -440,9 +441,6 @@ describe('the CLI loads @kubernetes/client-node only for the cluster commands', 
 });
 
 describe('the recorded API responses', () => {
-  /** A real import() (ts-jest would turn a literal one into require()); needs --experimental-vm-modules. */
-  const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
-
   test('GIVEN every fixture in test/fixtures/cluster WHEN checked against the Kubernetes API types of kubernetes-models THEN each is valid', async () => {
     const meta = await importEsm('@kubernetes-models/apimachinery/apis/meta/v1');
     const { Info } = await importEsm('@kubernetes-models/apimachinery/version/Info');

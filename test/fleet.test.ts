@@ -9,6 +9,7 @@ import { HELMS, writeChartFolder } from './support/helm';
 import { ModelTable, loadIstioModels, validateKubernetesObject } from './support/kubernetes-schema';
 import { objectKey } from './support/objects';
 import { Workspace } from './support/workspace';
+import { importEsm } from './support/import-esm';
 
 /*
  * Fleets: clusters/<name>.yaml → dist/clusters/<name>/. Judged from the outside: upstream's multicluster
@@ -19,8 +20,6 @@ import { Workspace } from './support/workspace';
 
 type Obj = Record<string, any>;
 type ModelClass = { apiVersion: string; kind: string; new (data: any): { validate(): void } };
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
-
 function collectModels(namespace: Obj, into: Map<string, ModelClass>, seen = new Set<unknown>()): Map<string, ModelClass> {
   if (seen.has(namespace)) return into;
   seen.add(namespace);

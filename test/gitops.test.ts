@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { main } from '../src/cli';
 import { synthesize } from '../src/outputs/synth';
 import { Workspace } from './support/workspace';
+import { importEsm } from './support/import-esm';
 
 /*
  * The Argo CD and Flux objects in dist/gitops/: validated against the published CRD schemas
@@ -15,8 +16,6 @@ import { Workspace } from './support/workspace';
 type Obj = Record<string, any>;
 type ModelClass = { apiVersion: string; kind: string; new (data: any): { validate(): void } };
 
-/** A real `import()` (ts-jest would turn a literal one into require(), which cannot load ESM). */
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
 
 /** Every model class below a module namespace, keyed `apiVersion Kind`. */
 function collectModels(namespace: Obj, into: Map<string, ModelClass>, seen = new Set<unknown>()): Map<string, ModelClass> {

@@ -2,14 +2,13 @@ import { renderProfile } from '../src/outputs/render-profile';
 import { builtinProfile } from '../src/profiles/builtin-profiles';
 import { resolveValues } from '../src/values/resolve';
 import { objectsOfFiles } from './support/objects';
+import { importEsm } from './support/import-esm';
 
 /**
  * mesh.mtls.mode: STRICT renders the mesh-wide PeerAuthentication of Istio's documentation (name
  * `default`, root namespace, no selector, security.istio.io/v1); PERMISSIVE, Istio's behaviour without
  * any policy, renders none. Checked against @kubernetes-models/istio, Istio's published API schema.
  */
-
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
 
 function render(profileName: string, values: Record<string, unknown>) {
   const rendered = renderProfile(builtinProfile(profileName)!, { userValues: [{ source: 'test values', values }] });

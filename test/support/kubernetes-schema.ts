@@ -25,6 +25,7 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { importEsm } from './import-esm';
 
 /** A kubernetes-models class: constructed from a plain object, `validate()` throws when invalid. */
 export interface ModelClass {
@@ -83,13 +84,6 @@ export function isIstioApiVersion(apiVersion: string): boolean {
 // Istio models (ESM-only package)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * A real `import()`. Written through the Function constructor because ts-jest compiles test code to
- * CommonJS and would turn a literal `import()` into `require()`, which cannot load an ESM-only package
- * (and which jest's CommonJS resolver cannot even resolve: the package only has `import` exports).
- * Under jest this needs `NODE_OPTIONS=--experimental-vm-modules`; plain Node needs nothing.
- */
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
 
 /** The package root: re-exports every group (`networkingIstioIo`, …) and, in each, every version namespace. */
 const ISTIO_MODELS_ENTRY = '@kubernetes-models/istio';
