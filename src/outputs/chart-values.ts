@@ -89,7 +89,7 @@ function wrap(text: string, width: number): string[] {
 
 /** values.schema.json (JSON Schema draft-07), with unknown keys refused so that typos fail. */
 export function valuesSchema(model: ObjectSetting<any>, extraRootProperties: Record<string, unknown>): Record<string, unknown> {
-  const root = jsonSchema(model, 'istio-pack values') as { properties: Record<string, unknown> };
+  const root = jsonSchema(model) as { properties: Record<string, unknown> };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     ...root,
@@ -101,11 +101,11 @@ function anchored(pattern: RegExp, allowEmpty: boolean): string {
   return allowEmpty ? `^(?:${pattern.source})?$` : `^(?:${pattern.source})$`;
 }
 
-function jsonSchema(setting: Setting<any>, title: string): Record<string, unknown> {
-  const common = { title: setting.docs.form?.label ?? title, description: setting.docs.description };
+function jsonSchema(setting: Setting<any>): Record<string, unknown> {
+  const common = { title: setting.docs.form.title, description: setting.docs.description };
   if (setting instanceof ObjectSetting) {
     const properties: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) properties[key] = jsonSchema(child, key);
+    for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) properties[key] = jsonSchema(child);
     for (const key of setting.options.ignoredKeys ?? []) properties[key] = { description: 'Accepted for compatibility with the ACK console layout; has no effect.' };
     return { ...common, type: 'object', properties, additionalProperties: false };
   }
@@ -142,14 +142,14 @@ function jsonSchema(setting: Setting<any>, title: string): Record<string, unknow
     return {
       ...common,
       type: 'array',
-      items: jsonSchema(setting.items, 'item'),
+      items: jsonSchema(setting.items),
       default: setting.defaultValue(),
       ...(setting.options.uniqueItems ? { uniqueItems: true } : {}),
       ...(setting.options.minItems ? { minItems: setting.options.minItems } : {}),
     };
   }
   if (setting instanceof MapSetting) {
-    const values = jsonSchema(setting.values, 'value');
+    const values = jsonSchema(setting.values);
     const defaultValue = setting.defaultValue();
     const keyPattern = setting.options.keyPattern;
     // patternProperties rather than propertyNames: both Helm versions then name the map's path in errors.

@@ -8,13 +8,31 @@ import type { CrossFieldRule } from './rules';
  * and form fields. Nothing else in the project restates a setting's type, default or constraint.
  */
 
-/** Where a setting shows up in generated forms. */
+/**
+ * How a setting shows up in generated forms (values.schema.json titles, Rancher questions.yaml, the
+ * console page). Where a setting sits in a form is not here: src/values/form-sections.ts lists the
+ * sections and the paths they hold.
+ */
 export interface FormHints {
-  /** Form group (tab) the field belongs to. */
-  readonly group?: string;
-  /** Short label; the description is shown as help text. */
-  readonly label?: string;
-  /** Keep the field out of generated forms (still in values.yaml and the schema). */
+  /** Human label in English, e.g. "Gateway name" (not the key). Every setting of the model has one. */
+  readonly title: string;
+  /**
+   * Label in Simplified Chinese, given for the fields of the ACK console's "Deploy Istio" form
+   * (its sections are in form-sections.ts).
+   * @default - none: the English title is shown
+   */
+  readonly titleZh?: string;
+  /**
+   * Labels of enum members that the member itself does not explain, e.g. `{ '': 'Default image' }`.
+   * @default - each member is its own label
+   */
+  readonly choiceTitles?: Readonly<Record<string, string>>;
+  /**
+   * Title of each item of a free-form list (lists of typed items take their item setting's title).
+   * @default - the list's title
+   */
+  readonly itemTitle?: string;
+  /** Keep the field out of generated forms (still in values.yaml and the schema). @default false */
   readonly hidden?: boolean;
 }
 
@@ -22,8 +40,8 @@ export interface FormHints {
 export interface SettingDocs {
   /** One-line description, used as the values.yaml comment and the schema description. */
   readonly description: string;
-  /** Optional form metadata. */
-  readonly form?: FormHints;
+  /** Form metadata: the title at least. */
+  readonly form: FormHints;
 }
 
 /** One problem found while validating values. */
@@ -365,11 +383,24 @@ export class MapSetting<S extends Setting<any>> extends Setting<Readonly<Record<
   }
 }
 
+/** Options of a free-form setting. */
+export interface FreeFormOptions<T> extends SettingDocs {
+  /** The default. */
+  readonly default: T;
+  /**
+   * For a list of maps with a known shape (e.g. Kubernetes tolerations): the fields an item may have.
+   * Each field given is checked by its setting, unknown fields are refused; nothing is defaulted, so
+   * items pass through exactly as written. Forms use the fields to render typed item editors.
+   * @default - items are not checked
+   */
+  readonly itemFields?: Shape;
+}
+
 /** A free-form value passed through as is (Kubernetes affinity, tolerations, extra mesh config). */
 export class FreeFormSetting<T> extends Setting<T> {
   public readonly kind = 'free';
 
-  constructor(public readonly shape: 'map' | 'list', public readonly options: SettingDocs & { readonly default: T }) {
+  constructor(public readonly shape: 'map' | 'list', public readonly options: FreeFormOptions<T>) {
     super(options);
   }
 
@@ -384,7 +415,30 @@ export class FreeFormSetting<T> extends Setting<T> {
       issues.push({ path, message: `must be ${this.shape === 'list' ? 'a list' : 'a map'}, got ${typeName(value)} ${describeValue(value)}` });
       return this.defaultValue();
     }
+    const fields = this.options.itemFields;
+    if (fields && Array.isArray(value)) value.forEach((item, index) => checkItemFields(fields, item, childPath(path, index), issues));
     return value as T;
+  }
+}
+
+/** Checks one item of a free-form list against its documented fields, without defaulting any. */
+function checkItemFields(fields: Shape, item: unknown, path: string, issues: ValueIssue[]): void {
+  if (!isPlainMap(item)) {
+    issues.push({ path, message: `must be a map, got ${typeName(item)} ${describeValue(item)}` });
+    return;
+  }
+  const known = Object.keys(fields);
+  for (const [key, fieldValue] of Object.entries(item)) {
+    const fieldPath = childPath(path, key);
+    const setting = fields[key];
+    if (setting === undefined) {
+      const hint = closestKey(key, known);
+      issues.push({ path: fieldPath, message: `unknown setting${hint ? ` (did you mean ${hint}?)` : ''}; expected one of ${known.join(', ')}` });
+    } else if (fieldValue === null) {
+      issues.push({ path: fieldPath, message: 'must be left out rather than null' });
+    } else {
+      setting.resolve(fieldValue, fieldPath, issues);
+    }
   }
 }
 
@@ -407,7 +461,7 @@ export interface ObjectOptions<P extends Shape> extends SettingDocs {
    * Helm chart alike; issue paths are relative to the object (e.g. `minReplicas`).
    */
   readonly rules?: ReadonlyArray<CrossFieldRule<InferShape<P>>>;
-  /** Keys accepted and ignored (kept for compatibility with other layouts). */
+  /** Keys accepted and ignored when they hold a map (kept for compatibility with other layouts, e.g. ACK's k8singress). */
   readonly ignoredKeys?: readonly string[];
 }
 
@@ -437,7 +491,11 @@ export class ObjectSetting<P extends Shape> extends Setting<InferShape<P>> {
     const issuesBefore = issues.length;
     const known = Object.keys(this.properties);
     for (const key of Object.keys(raw)) {
-      if (known.includes(key) || this.options.ignoredKeys?.includes(key)) continue;
+      if (known.includes(key)) continue;
+      if (this.options.ignoredKeys?.includes(key)) {
+        if (!isPlainMap(raw[key])) issues.push({ path: childPath(path, key), message: `must be a map (it is ignored), got ${typeName(raw[key])} ${describeValue(raw[key])}` });
+        continue;
+      }
       const hint = closestKey(key, known);
       issues.push({ path: childPath(path, key), message: `unknown setting${hint ? ` (did you mean ${hint}?)` : ''}; expected one of ${known.join(', ')}` });
     }
@@ -507,6 +565,6 @@ export const s = {
   list: <S extends Setting<any>>(items: S, options: ListOptions<S['_type']>) => new ListSetting<S>(items, options),
   map: <S extends Setting<any>>(values: S, options: MapOptions<S['_type']>) => new MapSetting<S>(values, options),
   freeMap: <T = Readonly<Record<string, unknown>>>(options: SettingDocs & { readonly default: T }) => new FreeFormSetting<T>('map', options),
-  freeList: <T = ReadonlyArray<unknown>>(options: SettingDocs & { readonly default: T }) => new FreeFormSetting<T>('list', options),
+  freeList: <T = ReadonlyArray<unknown>>(options: FreeFormOptions<T>) => new FreeFormSetting<T>('list', options),
   object: <P extends Shape>(properties: P, options: ObjectOptions<P>) => new ObjectSetting<P>(properties, options),
 };
