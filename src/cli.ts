@@ -6,10 +6,12 @@ import { INPUT_LIMITS } from './outputs/inputs';
 import { HELM_VALUES_FOLDER, SynthOptions, synthesize } from './outputs/synth';
 import { DEFAULT_GITOPS_OPTIONS } from './gitops/gitops-options';
 import { ISTIO_VERSION } from './values/model';
+import { CONSOLE_PORT, serveConsole } from './console/console-server';
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 
 const USAGE = `Usage: istio-pack [synth] [options]
+       istio-pack console [--port N]
 
 Renders Istio ${ISTIO_VERSION} manifests, a Helm chart and Helm values files from profiles and values files.
 
@@ -50,6 +52,11 @@ Safety
   directory or the project root.
   Input files are limited to ${mib(INPUT_LIMITS.valuesFileBytes)} (values, profiles) and ${mib(INPUT_LIMITS.crdFileBytes)} (--crds); YAML aliases may expand
   to at most ${INPUT_LIMITS.expandedNodes.toLocaleString('en-US')} nodes. A failed or refused run changes nothing on disk.
+
+Console
+  istio-pack console     serves the console page (dist/console/index.html: forms, validation, preview,
+                         export) on http://127.0.0.1:${CONSOLE_PORT}/ and prints its URL; --port 0 picks a free port.
+                         The page also works opened straight from dist/console/index.html.
 
 Environment (same meaning, used by "npx cdk8s synth"):
   ISTIO_PACK_PROFILES=demo,minimal   ISTIO_PACK_VALUES=a.yaml,b.yaml   ISTIO_PACK_CRDS=crds.yaml
@@ -142,6 +149,36 @@ function reportToCdk8sCli(env: NodeJS.ProcessEnv, profiles: readonly string[], o
   fs.writeFileSync(path.join(cliOutdir, 'istio-pack-report.yaml'), report);
 }
 
+/** `istio-pack console [--port N]`: serves the page until interrupted. */
+export async function runConsole(argv: readonly string[]): Promise<number> {
+  try {
+    let port = CONSOLE_PORT;
+    const args = [...argv];
+    while (args.length > 0) {
+      const flag = args.shift() as string;
+      if (flag === '--port' && /^\d{1,5}$/.test(args[0] ?? '') && Number(args[0]) <= 65535) port = Number(args.shift());
+      else if (flag === '--port') throw new Error(`--port: expects a port number 0-65535, got ${JSON.stringify(args[0] ?? '')}`);
+      else if (flag === '-h' || flag === '--help') {
+        process.stdout.write(USAGE);
+        return 0;
+      } else throw new Error(`unknown argument ${JSON.stringify(flag)} for console`);
+    }
+    const { url } = await serveConsole({ port });
+    process.stdout.write(`istio-pack console: ${url}\n(serving on 127.0.0.1 only; Ctrl-C stops it)\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`istio-pack: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), process.env);
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'console') {
+    void runConsole(argv.slice(1)).then((code) => {
+      if (code !== 0) process.exitCode = code;
+    });
+  } else {
+    process.exitCode = main(argv, process.env);
+  }
 }
