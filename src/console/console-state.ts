@@ -216,7 +216,15 @@ export class ConsoleState {
     const listLength = enclosingListLength(steps);
     if (listLength !== undefined) {
       const listSteps = steps.slice(0, listLength);
-      const list = this.listForEdit(listSteps);
+      let list: unknown = this.listForEdit(listSteps);
+      // Lists below the item (a gateway's ports) start from their defaults before one item is changed.
+      for (let depth = listLength + 1; depth < steps.length; depth++) {
+        const inner = steps.slice(0, depth);
+        const setting = settingAt(inner);
+        if (setting instanceof ListSetting && getAt(list, inner.slice(listLength)) === undefined) {
+          list = setAt(list, inner.slice(listLength), setting.defaultValue().map((item: unknown) => compactItem(setting.items, item)));
+        }
+      }
       this.overlayValue = setAt(this.overlayValue, listSteps, setAt(list, steps.slice(listLength), value)) as Record<string, unknown>;
       this.prune(listSteps);
       return;
