@@ -25,6 +25,7 @@ export function readConsoleBundle(file: string = CONSOLE_BUNDLE): string {
 const STYLE = `
 :root { --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --accent: #ff6a00; --bad: #cf222e; --ok: #1a7f37; --bg: #f6f8fa; --changed: #fff3e0; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--fg); background: var(--bg); }
 header { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; padding: 10px 16px; background: #fff; border-bottom: 3px solid var(--accent); position: sticky; top: 0; z-index: 2; }
 header h1 { font-size: 18px; margin: 0 16px 0 0; }
@@ -60,6 +61,16 @@ textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .field.invalid input, .field.invalid select, .field.invalid textarea { border-color: var(--bad); outline: 1px solid var(--bad); }
 .error { color: var(--bad); font-size: 12px; white-space: pre-wrap; font-family: ui-monospace, monospace; }
 .error:empty { display: none; }
+.list.compact .item { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: flex-end; padding: 6px 8px; }
+.list.compact .item > legend { font-weight: 500; }
+.list.compact .field { border: 0; padding: 2px 0; }
+.list.compact .field .help, .list.compact .field .path { display: none; }
+.list.compact .field input[type=text] { width: 9em; }
+.list.compact .field input[type=number] { width: 7em; }
+.list.compact .field.changed { margin: 0; padding: 2px 4px; }
+.list.compact .field .mark { display: none !important; }
+fieldset.item.new { border-left: 4px solid #f0b37e; }
+.list.compact button.remove { order: 99; float: none; }
 .ranges .all { display: block; margin-bottom: 4px; }
 button { font: inherit; padding: 4px 10px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
 button:hover:not(:disabled) { border-color: var(--accent); }
@@ -78,7 +89,7 @@ button.add { margin-top: 8px; }
 .tab { overflow: auto; min-height: 0; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 6px 0; }
 pre.code { background: #f6f8fa; border: 1px solid var(--line); border-radius: 4px; padding: 8px; font-size: 12px; overflow: auto; white-space: pre; margin: 0; max-height: 60vh; }
-pre.code.stale { opacity: .5; }
+pre.code.stale, .objects-wrap.stale { opacity: .5; }
 .preview { display: grid; grid-template-columns: minmax(0, 1fr); gap: 8px; }
 .objects-wrap { max-height: 32vh; overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
 #objects { border-collapse: collapse; width: 100%; font-size: 12px; }

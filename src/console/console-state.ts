@@ -1,10 +1,9 @@
-import { renderProfile, RenderedProfile } from '../outputs/render-profile';
+import { objectYaml, renderProfile, RenderedProfile } from '../outputs/render-profile';
 import { dumpValues, mergeLayers } from '../outputs/profile-files';
 import { INPUT_LIMITS, parseYamlDocuments } from '../outputs/yaml-text';
 import { BUILTIN_PROFILES, builtinProfile } from '../profiles/builtin-profiles';
 import { Profile } from '../profiles/profile';
 import { EXTENDS_KEY, RESERVED_PROFILE_NAMES } from '../profiles/user-profile';
-import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { IstioValues, VALUES_MODEL } from '../values/model';
 import { ValuesError, ValuesLayer, ValuesOverlay, mergeValues, resolveValues } from '../values/resolve';
 import { ListSetting, MapSetting, ObjectSetting, Setting, ValueIssue, isPlainMap } from '../values/schema';
@@ -162,7 +161,7 @@ export class ConsoleState {
   private profileRaw: unknown;
   private profileResolved: IstioValues;
   private imported?: Imported;
-  private readonly baselines = new Map<string, RenderedProfile>();
+  private readonly baselines = new Map<string, ReadonlyArray<Omit<PreviewObject, 'status'>>>();
 
   constructor(profileName = 'default') {
     this.profileValue = findProfile(profileName);
@@ -192,8 +191,13 @@ export class ConsoleState {
   /** The value a field shows: the user's, else the profile's, else the model's default. */
   public valueAt(path: string): unknown {
     const steps = parsePath(path);
-    const raw = getAt(mergeValues(this.profileRaw, this.overlayValue), steps);
-    return raw !== undefined ? raw : settingAt(steps)?.defaultValue();
+    let current: unknown = mergeValues(this.profileRaw, this.overlayValue);
+    // Where the values stop (a gateway without `ports`), the model's default goes on.
+    steps.forEach((step, depth) => {
+      const next = current !== null && typeof current === 'object' ? (current as any)[step] : undefined;
+      current = next !== undefined && next !== null ? next : settingAt(steps.slice(0, depth + 1))?.defaultValue();
+    });
+    return current;
   }
 
   /** The profile's resolved value at `path`. */
@@ -204,6 +208,12 @@ export class ConsoleState {
   /** True when the field differs from the profile. */
   public isChanged(path: string): boolean {
     return !deepEqual(this.valueAt(path), this.profileValueAt(path));
+  }
+
+  /** True when `path` is in a list item the profile does not have (a gateway added in the console). */
+  public isInNewItem(path: string): boolean {
+    const steps = parsePath(path);
+    return steps.some((step, depth) => typeof step === 'number' && getAt(this.profileResolved, steps.slice(0, depth + 1)) === undefined);
   }
 
   /**
@@ -268,7 +278,7 @@ export class ConsoleState {
     const started = now();
     const rendered = renderProfile(this.profileValue, { userValues: [this.consoleLayer()] });
     const baseline = this.baseline();
-    const before = new Map(listObjects(baseline).map((object) => [objectKey(object), object]));
+    const before = new Map(baseline.map((object) => [objectKey(object), object]));
     const objects = listObjects(rendered).map((object): PreviewObject => {
       const earlier = before.get(objectKey(object));
       before.delete(objectKey(object));
@@ -374,13 +384,14 @@ export class ConsoleState {
     return [...this.profileValue.layers(), this.consoleLayer()];
   }
 
-  private baseline(): RenderedProfile {
-    let rendered = this.baselines.get(this.profileValue.name);
-    if (!rendered) {
-      rendered = renderProfile(this.profileValue);
-      this.baselines.set(this.profileValue.name, rendered);
+  /** The profile's own objects (rendered once per profile). */
+  private baseline(): ReadonlyArray<Omit<PreviewObject, 'status'>> {
+    let objects = this.baselines.get(this.profileValue.name);
+    if (!objects) {
+      objects = listObjects(renderProfile(this.profileValue));
+      this.baselines.set(this.profileValue.name, objects);
     }
-    return rendered;
+    return objects;
   }
 }
 
@@ -412,7 +423,7 @@ function listObjects(rendered: RenderedProfile): Array<Omit<PreviewObject, 'stat
         kind: String(object.kind),
         namespace: String(object.metadata?.namespace ?? ''),
         name: String(object.metadata?.name ?? ''),
-        yaml: toKubernetesYaml(object),
+        yaml: objectYaml(object),
       });
     }
   }

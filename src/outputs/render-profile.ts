@@ -68,6 +68,11 @@ export function toManifestYaml(objects: readonly unknown[]): string {
 /** Profiles share many identical objects (the 15 CRDs above all): each distinct object is dumped once per process. */
 const dumped = new Map<string, string>();
 
+/** The YAML of one manifest object, as in the files (remembered: the console's preview asks again after each change). */
+export function objectYaml(object: unknown): string {
+  return dumpOnce(object);
+}
+
 function dumpOnce(object: unknown): string {
   const key = JSON.stringify(object);
   let text = dumped.get(key);

@@ -58,6 +58,7 @@ class ConsoleApp {
   private renderAll(): void {
     document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
     this.root.replaceChildren(this.header(), el('main', {}, [this.formPanel(), this.outputPanel()]));
+    this.showPreview();
     this.refresh();
   }
 
@@ -218,7 +219,9 @@ class ConsoleApp {
   /** A list of objects (gateways, ports): one box per item, add and remove buttons. */
   private objectList(path: string, setting: ListSetting<any>, key: string, section: ConsoleSection): HTMLElement {
     const items = setting.items as ObjectSetting<any>;
-    const box = el('fieldset', { class: 'list', 'data-path': path }, [el('legend', {}, [fieldTitle(setting, key, this.language)])]);
+    // A list inside a list item (a gateway's ports) is shown compact: one line per item.
+    const compact = /\]\./.test(path);
+    const box = el('fieldset', { class: compact ? 'list compact' : 'list', 'data-path': path }, [el('legend', {}, [fieldTitle(setting, key, this.language)])]);
     const error = el('div', { class: 'error', role: 'alert' });
     box.append(error);
     this.fields.set(path, { row: box, error, covers: 'self' });
@@ -227,7 +230,7 @@ class ConsoleApp {
     for (let index = 0; index < count; index++) {
       const itemPath = `${path}[${index}]`;
       const name = isGateway ? String(this.state.valueAt(`${itemPath}.gatewayName`) ?? '') : '';
-      const item = el('fieldset', { class: 'item', 'data-path': itemPath }, [
+      const item = el('fieldset', { class: this.state.isInNewItem(itemPath) ? 'item new' : 'item', 'data-path': itemPath }, [
         el('legend', {}, [`${fieldTitle(items, key, this.language)} ${index + 1}${name ? `: ${name}` : ''}`]),
         button(text('remove', this.language), () => {
           this.state.removeItem(path, index);
@@ -411,7 +414,8 @@ class ConsoleApp {
       const own = problems.filter((problem) => this.fieldFor(problem.path) === path);
       view.error.textContent = own.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
       view.row.classList.toggle('invalid', own.length > 0);
-      view.row.classList.toggle('changed', this.state.isChanged(path));
+      // Inside an item the profile does not have, every field differs: the item is marked instead.
+      view.row.classList.toggle('changed', this.state.isChanged(path) && !this.state.isInNewItem(path));
       view.row.hidden = !this.visible(path);
     }
     this.showStatus(problems);
@@ -477,7 +481,7 @@ class ConsoleApp {
     this.root.querySelectorAll<HTMLButtonElement>('button.export').forEach((b) => {
       b.disabled = !valid || !!this.renderError || (b.id.endsWith('-profile') && nameProblem !== undefined);
     });
-    this.root.querySelectorAll('.outputs pre.code').forEach((pre) => pre.classList.toggle('stale', !valid));
+    this.root.querySelectorAll('.outputs pre.code, .objects-wrap').forEach((pre) => pre.classList.toggle('stale', !valid));
   }
 
   private schedulePreview(): void {
