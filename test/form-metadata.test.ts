@@ -57,6 +57,20 @@ describe('form metadata in the values model', () => {
     expect(problems).toEqual([]);
   });
 
+  test('every showIf names a boolean or enum setting outside lists, with a value it can take', () => {
+    const conditions: string[] = [];
+    forEachSetting(VALUES_MODEL, (path, setting) => {
+      const condition = setting.docs.form.showIf;
+      if (condition === undefined) return;
+      conditions.push(`${path} <- ${condition.path}=${String(condition.equals)}`);
+      const target = settingAt(VALUES_MODEL, condition.path);
+      expect({ path, target: target?.kind }).toEqual({ path, target: typeof condition.equals === 'boolean' ? 'boolean' : 'enum' });
+      if (target instanceof EnumSetting) expect(target.members).toContain(condition.equals);
+      expect(condition.path).not.toContain('[');
+    });
+    expect(conditions).toContain('addons.kiali.auth.strategy <- addons.kiali.enabled=true');
+  });
+
   test('sections: every path named is a setting, ACK sections first, every setting lands in one', () => {
     // THEN: named paths exist
     for (const section of FORM_SECTIONS) {

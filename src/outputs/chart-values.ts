@@ -2,6 +2,7 @@ import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { VALUES_STATEMENT, withDefaults } from './helm-template';
 import { VALUES_VARIABLE } from '../values/template-binder';
 import { childPathExpression } from '../values/rules';
+import { formRank } from '../values/form-sections';
 import {
   BooleanSetting,
   EnumSetting,
@@ -87,9 +88,15 @@ function wrap(text: string, width: number): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-/** values.schema.json (JSON Schema draft-07), with unknown keys refused so that typos fail. */
+/**
+ * values.schema.json (JSON Schema draft-07), with unknown keys refused so that typos fail. Written for
+ * form renderers too (OpenShift's console renders it with react-jsonschema-form): every property has
+ * the model's human title, properties come in form-section order (src/values/form-sections.ts), enum
+ * members that do not explain themselves are `oneOf` constants with titles, and every property has a
+ * single `type` (renderers give up on type lists and on properties without one).
+ */
 export function valuesSchema(model: ObjectSetting<any>, extraRootProperties: Record<string, unknown>): Record<string, unknown> {
-  const root = jsonSchema(model) as { properties: Record<string, unknown> };
+  const root = jsonSchema(model, '') as { properties: Record<string, unknown> };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     ...root,
@@ -101,12 +108,30 @@ function anchored(pattern: RegExp, allowEmpty: boolean): string {
   return allowEmpty ? `^(?:${pattern.source})?$` : `^(?:${pattern.source})$`;
 }
 
-function jsonSchema(setting: Setting<any>): Record<string, unknown> {
+/** Object keys in form order: by form section (formRank), model order between equals. */
+function inFormOrder(path: string, keys: readonly string[]): string[] {
+  const rank = (key: string) => formRank(path === '' ? key : `${path}.${key}`);
+  return keys
+    .map((key, index) => ({ key, index, rank: rank(key) }))
+    .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.index - b.index)
+    .map(({ key }) => key);
+}
+
+/**
+ * The schema of one setting at `path`. `withDefaults` is off inside free-form list items, which pass
+ * through as written: a form must not fill in fields the user left out.
+ */
+function jsonSchema(setting: Setting<any>, path: string, withDefaults = true): Record<string, unknown> {
   const common = { title: setting.docs.form.title, description: setting.docs.description };
+  const fallback = (value: unknown) => (withDefaults && value !== undefined ? { default: value } : {});
   if (setting instanceof ObjectSetting) {
     const properties: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries<Setting<any>>(setting.properties)) properties[key] = jsonSchema(child);
-    for (const key of setting.options.ignoredKeys ?? []) properties[key] = { description: 'Accepted for compatibility with the ACK console layout; has no effect.' };
+    for (const key of inFormOrder(path, Object.keys(setting.properties))) {
+      properties[key] = jsonSchema(setting.properties[key], path === '' ? key : `${path}.${key}`, withDefaults);
+    }
+    for (const key of setting.options.ignoredKeys ?? []) {
+      properties[key] = { title: 'Ignored (ACK console layout)', description: 'Accepted for compatibility with the ACK console layout; has no effect.', type: 'object' };
+    }
     return { ...common, type: 'object', properties, additionalProperties: false };
   }
   if (setting instanceof StringSetting) {
@@ -114,7 +139,7 @@ function jsonSchema(setting: Setting<any>): Record<string, unknown> {
     return {
       ...common,
       type: 'string',
-      default: setting.default,
+      ...fallback(setting.default),
       // A secret's pattern is checked in templates/validate.yaml: Helm 4's schema errors quote the value.
       ...(pattern && !setting.options.secret ? { pattern: anchored(pattern, setting.allowEmpty) } : {}),
       ...(setting.allowEmpty ? {} : { minLength: 1 }),
@@ -123,7 +148,12 @@ function jsonSchema(setting: Setting<any>): Record<string, unknown> {
     };
   }
   if (setting instanceof EnumSetting) {
-    return { ...common, type: 'string', enum: [...setting.members], default: setting.default };
+    const choiceTitles = setting.docs.form.choiceTitles;
+    // Titled constants where the model titles members ("" would otherwise show as a blank choice).
+    const choices = choiceTitles
+      ? { oneOf: setting.members.map((member) => ({ const: member, title: choiceTitles[member] ?? member })) }
+      : { enum: [...setting.members] };
+    return { ...common, type: 'string', ...choices, ...fallback(setting.default) };
   }
   if (setting instanceof NumberSetting) {
     const { minimum, maximum, allowZero } = setting.options;
@@ -131,35 +161,49 @@ function jsonSchema(setting: Setting<any>): Record<string, unknown> {
       ...(minimum !== undefined ? { minimum: allowZero ? Math.min(0, minimum) : minimum } : {}),
       ...(maximum !== undefined ? { maximum } : {}),
     };
-    const type = setting.integer ? 'integer' : 'number';
-    const defaultValue = setting.defaultValue();
-    return { ...common, type: defaultValue === undefined ? [type, 'null'] : type, ...bounds, ...(defaultValue !== undefined ? { default: defaultValue } : {}) };
+    // An unset optional number is left out (the model refuses an explicit null, as this schema does).
+    return { ...common, type: setting.integer ? 'integer' : 'number', ...bounds, ...fallback(setting.defaultValue()) };
   }
   if (setting instanceof BooleanSetting) {
-    return { ...common, type: 'boolean', default: setting.default };
+    return { ...common, type: 'boolean', ...fallback(setting.default) };
   }
   if (setting instanceof ListSetting) {
     return {
       ...common,
       type: 'array',
-      items: jsonSchema(setting.items),
-      default: setting.defaultValue(),
+      items: jsonSchema(setting.items, `${path}[]`, withDefaults),
+      ...fallback(setting.defaultValue()),
       ...(setting.options.uniqueItems ? { uniqueItems: true } : {}),
       ...(setting.options.minItems ? { minItems: setting.options.minItems } : {}),
     };
   }
   if (setting instanceof MapSetting) {
-    const values = jsonSchema(setting.values);
-    const defaultValue = setting.defaultValue();
+    const values = jsonSchema(setting.values, `${path}.*`, withDefaults);
+    const defaultValue = fallback(setting.defaultValue());
     const keyPattern = setting.options.keyPattern;
     // patternProperties rather than propertyNames: both Helm versions then name the map's path in errors.
-    if (keyPattern) return { ...common, type: 'object', patternProperties: { [anchored(keyPattern, false)]: values }, additionalProperties: false, default: defaultValue };
-    return { ...common, type: 'object', additionalProperties: values, default: defaultValue };
+    if (keyPattern) return { ...common, type: 'object', patternProperties: { [anchored(keyPattern, false)]: values }, additionalProperties: false, ...defaultValue };
+    return { ...common, type: 'object', additionalProperties: values, ...defaultValue };
   }
   if (setting instanceof FreeFormSetting) {
-    return { ...common, type: setting.shape === 'list' ? 'array' : 'object', default: setting.defaultValue() };
+    if (setting.shape === 'list') return { ...common, type: 'array', items: freeListItems(setting, path), ...fallback(setting.defaultValue()) };
+    // Explicit additionalProperties: renderers then offer to add keys (no schema for the values).
+    return { ...common, type: 'object', additionalProperties: true, ...fallback(setting.defaultValue()) };
   }
   throw new Error(`no JSON schema for setting kind ${setting.kind}`);
+}
+
+/**
+ * Items of a free-form list: with documented fields, an object of those fields (no defaults: items
+ * pass through as written, refusing unknown fields as the model does); without, any map.
+ */
+function freeListItems(setting: FreeFormSetting<any>, path: string): Record<string, unknown> {
+  const title = setting.docs.form.itemTitle ?? setting.docs.form.title;
+  const fields = setting.options.itemFields;
+  if (fields === undefined) return { title, type: 'object', additionalProperties: true };
+  const properties: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries<Setting<any>>(fields)) properties[key] = jsonSchema(field, `${path}[].${key}`, false);
+  return { title, type: 'object', properties, additionalProperties: false };
 }
 
 // ---------------------------------------------------------------------------------------------

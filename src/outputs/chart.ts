@@ -6,6 +6,7 @@ import { EGRESS_GATEWAY, INGRESS_GATEWAY, ISTIO_VERSION, VALUES_MODEL } from '..
 import { toKubernetesYaml } from '../values/kubernetes-yaml';
 import { validationTemplate, valuesSchema, valuesTable, valuesYaml } from './chart-values';
 import { renderChartTemplates } from './helm-chart';
+import { appReadme, questionsYaml } from './rancher-questions';
 import { VALUES_STATEMENT } from './helm-template';
 import { VALUES_VARIABLE } from '../values/template-binder';
 
@@ -37,7 +38,7 @@ export function renderChart(options: ChartOptions = {}): Map<string, string> {
     '# Other profiles are overlays: helm upgrade --install istio charts/istio -n istio-system --create-namespace -f profiles/<profile>.yaml',
   ].join('\n')));
   files.set('values.schema.json', `${JSON.stringify(valuesSchema(VALUES_MODEL, {
-    [EXTENDS_KEY]: { type: 'string', description: 'Parent profile of an istio-pack profile source file. The chart refuses it: render with dist/helm-values/<profile>.yaml, which synth writes.' },
+    [EXTENDS_KEY]: { title: 'Parent profile (profile source files only: leave unset)', type: 'string', description: 'Parent profile of an istio-pack profile source file. The chart refuses it: render with dist/helm-values/<profile>.yaml, which synth writes.' },
   }), null, 2)}\n`);
   for (const [name, content] of renderChartTemplates({ crdDocuments: options.crdDocuments })) files.set(`templates/${name}`, content);
   files.set('templates/validate.yaml', validationTemplate(VALUES_MODEL, `{{- /* ${GENERATED} Cross-field rules: fails the render with every violation. */}}`, [
@@ -48,10 +49,15 @@ export function renderChart(options: ChartOptions = {}): Map<string, string> {
     '{{- end }}',
   ]));
   files.set('templates/NOTES.txt', NOTES);
+  files.set('questions.yaml', questionsYaml(VALUES_MODEL, `# Rancher Apps & Marketplace form. ${GENERATED}`));
+  files.set('app-readme.md', appReadme(ISTIO_VERSION));
   files.set('README.md', chartReadme());
   files.set('.helmignore', '# Files helm package leaves out.\n.git/\n*.swp\n*.bak\n*.tmp\n');
   return files;
 }
+
+/** Kubernetes versions the chart installs on (`-0` lets pre-release builds such as v1.30.2-eks-... match). */
+const KUBE_VERSION = '>=1.28.0-0';
 
 function chartYaml(): string {
   const hub = VALUES_MODEL.defaultValue().global.hub;
@@ -64,7 +70,7 @@ function chartYaml(): string {
     type: 'application',
     version: CHART_VERSION,
     appVersion: ISTIO_VERSION,
-    kubeVersion: '>=1.28.0-0',
+    kubeVersion: KUBE_VERSION,
     home: 'https://istio.io',
     icon: 'https://istio.io/latest/favicons/android-192x192.png',
     sources: ['https://github.com/istio/istio'],
@@ -74,6 +80,18 @@ function chartYaml(): string {
       'artifacthub.io/license': 'Apache-2.0',
       'artifacthub.io/images': toKubernetesYaml(images),
       'artifacthub.io/links': toKubernetesYaml([{ name: 'Istio documentation', url: 'https://istio.io/latest/docs/' }]),
+      'artifacthub.io/alternativeName': 'istio-pack',
+      // Rancher's catalog: name, fixed namespace and release (upstream object names assume istio-system).
+      'catalog.cattle.io/display-name': 'Istio (istio-pack)',
+      'catalog.cattle.io/namespace': VALUES_MODEL.defaultValue().global.istioNamespace,
+      'catalog.cattle.io/release-name': 'istio',
+      'catalog.cattle.io/kube-version': KUBE_VERSION,
+      'catalog.cattle.io/upstream-version': ISTIO_VERSION,
+      'catalog.cattle.io/os': 'linux',
+      'catalog.cattle.io/permits-os': 'linux',
+      'catalog.cattle.io/type': 'cluster-tool',
+      // OpenShift's Helm chart catalog: the display name.
+      'charts.openshift.io/name': 'Istio (istio-pack)',
     },
   };
   return `# ${GENERATED}\n${toKubernetesYaml(chart)}`;

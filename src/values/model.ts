@@ -179,6 +179,10 @@ export const EGRESS_GATEWAY = gatewaySetting('egress');
 // ---------------------------------------------------------------------------------------------
 // The model
 
+/** Form conditions: Kiali's user fields only with basic login, tracing details only with tracing on. */
+const BASIC_AUTH = { path: 'addons.kiali.auth.strategy', equals: 'basic' } as const;
+const TRACING_ON = { path: 'tracing.enabled', equals: true } as const;
+
 /** The whole values model. */
 export const VALUES_MODEL = s.object({
   global: s.object({
@@ -287,9 +291,9 @@ export const VALUES_MODEL = s.object({
 
   tracing: s.object({
     enabled: s.boolean({ form: { title: 'Send traces to the endpoint (external tracing)', titleZh: '启用链路追踪分析' }, description: 'Make the endpoint below the mesh\'s default tracing provider, so every proxy sends traces to it without a Telemetry resource.', default: false }),
-    provider: s.enumOf(['zipkin', 'opentelemetry'] as const, { form: { title: 'Tracing protocol', titleZh: '追踪协议' }, description: 'Protocol of the endpoint: zipkin (HTTP) or opentelemetry (OTLP/gRPC).', default: 'zipkin' }),
+    provider: s.enumOf(['zipkin', 'opentelemetry'] as const, { form: { title: 'Tracing protocol', titleZh: '追踪协议', showIf: TRACING_ON }, description: 'Protocol of the endpoint: zipkin (HTTP) or opentelemetry (OTLP/gRPC).', default: 'zipkin' }),
     endpoint: s.string({
-      form: { title: 'Tracing endpoint', titleZh: '追踪服务地址' },
+      form: { title: 'Tracing endpoint', titleZh: '追踪服务地址', showIf: TRACING_ON },
       description: 'Collector address as host:port ("" = the Jaeger addon in istioNamespace: zipkin:9411 or jaeger-collector:4317 by provider).',
       pattern: HOST_PORT,
       patternName: 'host:port such as zipkin.istio-system.svc.cluster.local:9411',
@@ -347,7 +351,7 @@ export const VALUES_MODEL = s.object({
   }, { description: 'The Istio CNI node agent (DaemonSet istio-cni-node).', form: titled('CNI') }),
 
   ambient: s.object({
-    enabled: s.boolean({ form: titled('Ambient mode'), description: 'Ambient mode: ztunnel on every node, istio-cni in ambient mode, istiod with ambient support (needs cni.enabled).', default: false }),
+    enabled: s.boolean({ form: { title: 'Ambient mode', showIf: { path: 'cni.enabled', equals: true } }, description: 'Ambient mode: ztunnel on every node, istio-cni in ambient mode, istiod with ambient support (needs cni.enabled).', default: false }),
   }, { description: 'Ambient (sidecar-less) data plane.', form: titled('Ambient') }),
 
   ztunnel: s.object({
@@ -398,13 +402,13 @@ export const VALUES_MODEL = s.object({
       }, { description: 'Kiali session signing key, only ever read from a Secret.', form: titled('Session signing key') }),
       auth: s.object({
         strategy: s.enumOf(['token', 'basic'] as const, {
-          form: { title: 'Kiali login', titleZh: 'Kiali 登录方式', choiceTitles: { token: 'Kubernetes token', basic: 'User name and password' } },
+          form: { title: 'Kiali login', titleZh: 'Kiali 登录方式', choiceTitles: { token: 'Kubernetes token', basic: 'User name and password' }, showIf: { path: 'addons.kiali.enabled', equals: true } },
           description: 'token: log in with a Kubernetes token; basic: user name and password (htpasswd) checked by an nginx proxy in the Kiali pod.',
           default: 'token',
         }),
         basic: s.object({
           htpasswdSecret: s.object({
-            name: s.string({ form: { title: 'Users Secret name', titleZh: '用户名密码 Secret 名称' }, description: 'Existing Secret holding htpasswd lines (e.g. from `htpasswd -nbB admin <password>`).', pattern: DNS_SUBDOMAIN, patternName: 'a Secret name' }),
+            name: s.string({ form: { title: 'Users Secret name', titleZh: '用户名密码 Secret 名称', showIf: BASIC_AUTH }, description: 'Existing Secret holding htpasswd lines (e.g. from `htpasswd -nbB admin <password>`).', pattern: DNS_SUBDOMAIN, patternName: 'a Secret name' }),
             key: s.string({ form: titled('Users Secret key'), description: 'Key of the htpasswd file in the Secret.', default: 'auth', allowEmpty: false, pattern: /[-._a-zA-Z0-9]+/, patternName: 'a Secret key' }),
           }, { description: 'Users allowed into Kiali, from an existing Secret.', form: titled('Users from a Secret') }),
           htpasswd: s.list(s.string({
@@ -415,7 +419,7 @@ export const VALUES_MODEL = s.object({
             // Explicit ASCII classes rather than \s/\S, which differ between JavaScript and Go's RE2.
             pattern: /[^:\t\n\f\r ]+:(\$2[aby]\$[0-9]{2}\$[^\t\n\f\r ]{53}|\$apr1\$[^\t\n\f\r ]+|\{SHA\}[^\t\n\f\r ]+)/,
             patternName: 'user:hash with a bcrypt ($2y$), $apr1$ or {SHA} hash (plain-text passwords are refused)',
-          }), { form: { title: 'Users (htpasswd lines)', titleZh: '用户名和密码（htpasswd）' }, description: 'Users given in values instead, as hashed htpasswd lines (rendered into Secret kiali-htpasswd, never plain text).', uniqueItems: true }),
+          }), { form: { title: 'Users (htpasswd lines)', titleZh: '用户名和密码（htpasswd）', showIf: BASIC_AUTH }, description: 'Users given in values instead, as hashed htpasswd lines (rendered into Secret kiali-htpasswd, never plain text).', uniqueItems: true }),
           role: s.enumOf(['viewer', 'admin'] as const, { form: titled('User role'), description: 'What basic-auth users may do: viewer (read-only) or admin (edit Istio config).', default: 'viewer' }),
           proxyImage: addonImage('nginx image of the auth proxy (unprivileged, port 8080 free).', 'docker.io/nginxinc/nginx-unprivileged:1.30-alpine', 'Auth proxy image'),
         }, {

@@ -32,6 +32,12 @@ export interface FormHints {
    * @default - the list's title
    */
   readonly itemTitle?: string;
+  /**
+   * Show the field only while another setting (absolute model path, outside lists) has a value, e.g.
+   * Kiali's login only while Kiali is on: `{ path: 'addons.kiali.enabled', equals: true }`.
+   * @default - always shown
+   */
+  readonly showIf?: { readonly path: string; readonly equals: string | boolean };
   /** Keep the field out of generated forms (still in values.yaml and the schema). @default false */
   readonly hidden?: boolean;
 }
@@ -216,6 +222,12 @@ export class NumberSetting<T extends number | undefined> extends Setting<T> {
   }
 
   public resolve(value: unknown, path: string, issues: ValueIssue[]): T {
+    // An optional number is unset by leaving it out: null is refused, as values.schema.json refuses it
+    // (a single type there keeps form renderers' number inputs and their bounds).
+    if (value === null && this.options.default === undefined) {
+      issues.push({ path, message: `must be ${this.integer ? 'an integer' : 'a number'} or left out, got null` });
+      return this.defaultValue();
+    }
     if (value === undefined || value === null) return this.defaultValue();
     if (typeof value !== 'number') {
       issues.push({ path, message: `must be ${this.integer ? 'an integer' : 'a number'}, got ${typeName(value)} ${describeValue(value)}` });
