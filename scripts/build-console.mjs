@@ -13,7 +13,8 @@ const unavailable = path.join(shims, 'unavailable.js');
 // Node modules imported by cdk8s (App.synth, Helm, includes) and its HTTP dependencies; never called here.
 const nodeOnly = ['fs', 'os', 'child_process', 'crypto', 'http', 'https', 'url', 'stream', 'assert', 'zlib', 'util', 'tty', 'net', 'events'];
 
-export async function buildConsole() {
+/** Bundles the console into `outDir` (default lib/console) as app.js; returns its size and esbuild's metafile. */
+export async function buildConsole(outDir = path.join(root, 'lib', 'console')) {
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: ['src/console/browser/app.ts'],
@@ -32,13 +33,15 @@ export async function buildConsole() {
     logLevel: 'warning',
   });
   const js = result.outputFiles[0].text;
-  const out = path.join(root, 'lib', 'console');
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'app.js'), js);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'app.js'), js);
   return { bytes: Buffer.byteLength(js), metafile: result.metafile };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { bytes } = await buildConsole();
-  process.stdout.write(`console bundle: lib/console/app.js (${(bytes / 1024).toFixed(0)} KiB)\n`);
+  // `--out DIR`: write DIR/app.js instead (the determinism test builds into temporary folders).
+  const outIndex = process.argv.indexOf('--out');
+  const outDir = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : undefined;
+  const { bytes } = await buildConsole(outDir);
+  process.stdout.write(`console bundle: ${path.relative(root, path.join(outDir ?? path.join(root, 'lib', 'console'), 'app.js'))} (${(bytes / 1024).toFixed(0)} KiB)\n`);
 }

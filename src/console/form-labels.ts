@@ -45,3 +45,8 @@ export function choiceTitle(setting: Setting<any>, member: string): string {
 export function isHidden(setting: Setting<any>): boolean {
   return setting.docs.form?.hidden === true;
 }
+
+/** The model's condition for showing a field (`form.showIf`: another value's path and the value it must have), if any. */
+export function showCondition(setting: Setting<any>): { readonly path: string; readonly equals: string | boolean } | undefined {
+  return setting.docs.form?.showIf;
+}

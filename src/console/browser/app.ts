@@ -8,7 +8,7 @@ import * as yaml from 'js-yaml';
 import { sectionOf } from '../../values/form-sections';
 import { BooleanSetting, EnumSetting, FreeFormSetting, ListSetting, MapSetting, NumberSetting, ObjectSetting, Setting, StringSetting, ValueIssue } from '../../values/schema';
 import { CONSOLE_PROFILES, ConsoleState, HELM_COMMAND, Preview, PreviewObject, formatPath, parsePath, settingAt } from '../console-state';
-import { ConsoleSection, Language, choiceTitle, consoleSections, fieldTitle, isHidden, sectionTitle } from '../form-labels';
+import { ConsoleSection, Language, choiceTitle, consoleSections, fieldTitle, isHidden, sectionTitle, showCondition } from '../form-labels';
 import { text } from './texts';
 
 /** A field on the page: its row (for errors and marks) and how to refresh its input from the state. */
@@ -435,14 +435,11 @@ class ConsoleApp {
     return undefined;
   }
 
-  /** Fields the ACK form shows only when they matter. */
+  /** Fields shown only when they matter: the model's `showIf`, a hidden parent's fields, node ports off ClusterIP. */
   private visible(path: string): boolean {
-    const on = (p: string) => this.state.valueAt(p) === true;
-    if (path.startsWith('addons.kiali.auth.')) {
-      if (!on('addons.kiali.enabled')) return false;
-      if (path.startsWith('addons.kiali.auth.basic.')) return this.state.valueAt('addons.kiali.auth.strategy') === 'basic';
-    }
-    if (path === 'tracing.provider' || path === 'tracing.endpoint') return on('tracing.enabled');
+    const condition = showCondition(settingAt(parsePath(path)) as Setting<any>);
+    if (condition && this.state.valueAt(condition.path) !== condition.equals) return false;
+    if (path.startsWith('addons.kiali.auth.') && this.state.valueAt('addons.kiali.enabled') !== true) return false;
     const nodePort = /^(gateways\.(?:ingress|egress)\[\d+\])\.ports\[\d+\]\.nodePort$/.exec(path);
     if (nodePort) return this.state.valueAt(`${nodePort[1]}.serviceType`) !== 'ClusterIP' || this.state.valueAt(path) !== undefined;
     return true;
@@ -513,13 +510,11 @@ class ConsoleApp {
     const table = this.root.querySelector('#objects') as HTMLElement;
     const rows: HTMLElement[] = [el('tr', {}, [t('file'), t('kind'), t('namespace'), t('name'), t('status')].map((h) => el('th', {}, [h])))];
     for (const file of [...preview.files.keys()]) {
+      const shown = objects.filter((o) => o.file === file && !(this.changedOnly && o.status === 'unchanged'));
+      if (this.changedOnly && shown.length === 0) continue;
       const fileRow = el('tr', { class: 'file', 'data-file': file }, [el('td', { colspan: '5' }, [file])]);
       fileRow.addEventListener('click', () => this.select({ kind: 'file', name: file }));
-      rows.push(fileRow);
-      for (const object of objects.filter((o) => o.file === file)) {
-        if (this.changedOnly && object.status === 'unchanged') continue;
-        rows.push(this.objectRow(object));
-      }
+      rows.push(fileRow, ...shown.map((object) => this.objectRow(object)));
     }
     for (const object of preview.removed.filter((o) => !preview.files.has(o.file))) rows.push(this.objectRow(object));
     table.replaceChildren(...rows);
