@@ -140,8 +140,10 @@ class ConsoleApp {
         for (const path of section.paths) {
           const group = el('details', { class: 'group', 'data-group': path });
           const before = group.childElementCount;
-          group.append(el('summary', {}, [fieldTitle(settingAt(parsePath(path)) as Setting<any>, path, this.language)]));
-          this.renderChildren(group, path, section);
+          const setting = settingAt(parsePath(path)) as Setting<any>;
+          group.append(el('summary', {}, [fieldTitle(setting, path, this.language)]));
+          if (setting instanceof ObjectSetting) this.renderChildren(group, path, section);
+          else if (this.inSection(path, section)) this.renderField(group, path, section);
           if (group.childElementCount > before + 1) box.append(group);
         }
         advanced.push(box);
