@@ -340,7 +340,7 @@ describe('every output goes only where asked', () => {
     expect(workspace.entries()).toEqual(['build']);
     expect(fs.readdirSync(path.join(workspace.root, 'build')).sort()).toEqual(['chart', 'profiles']);
     expect(fs.readdirSync(path.join(workspace.root, 'build/chart')).sort()).toEqual(
-      ['.helmignore', MARKER_FILE, 'Chart.yaml', 'README.md', 'templates', 'values.schema.json', 'values.yaml']);
+      ['.helmignore', MARKER_FILE, 'Chart.yaml', 'README.md', 'app-readme.md', 'questions.yaml', 'templates', 'values.schema.json', 'values.yaml']);
     expect(fs.readdirSync(path.join(workspace.root, 'build/profiles')).sort()).toEqual(
       ['ambient.yaml', 'default.yaml', 'demo.yaml', 'empty.yaml', 'minimal.yaml', 'preview.yaml', 'remote.yaml']);
   });

@@ -339,6 +339,6 @@ describe('committed output', () => {
     expect(fs.readdirSync(path.join(REPO, 'dist')).sort()).toEqual([MARKER_FILE, ...BUILTIN_PROFILES.map((p) => p.name), 'console', 'gitops', 'helm-values'].sort());
     expect(fs.readFileSync(path.join(REPO, 'dist', MARKER_FILE), 'utf8')).toBe(markerContent('manifests', [...BUILTIN_PROFILES.map((p) => p.name), 'console', 'gitops', 'helm-values']));
     expect(fs.readFileSync(path.join(REPO, 'charts', 'istio', MARKER_FILE), 'utf8')).toBe(
-      markerContent('chart', ['.helmignore', 'Chart.yaml', 'README.md', 'templates', 'values.schema.json', 'values.yaml']));
+      markerContent('chart', ['.helmignore', 'Chart.yaml', 'README.md', 'app-readme.md', 'questions.yaml', 'templates', 'values.schema.json', 'values.yaml']));
   });
 });
