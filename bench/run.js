@@ -10,7 +10,9 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const zlib = require('zlib');
 const { HELM_BUILDS, helmBinary } = require('../test/support/helm-binaries');
+const { CHROMIUM } = require('./chromium');
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS || 7);
@@ -157,6 +159,28 @@ function chartRenderFigures() {
   return { renderer: HELM_BUILDS.map((build) => `helm ${build.version}`).join(', '), figures, chartBytes: folderBytes(chartDir) };
 }
 
+/**
+ * The console page: its size (raw and gzip) and, in Chromium, the time from a change in the form to the
+ * updated preview of the default profile. Skipped with a note when chromium is not installed.
+ */
+function consoleFigures(pageFile) {
+  const bundleBytes = fs.statSync(path.join(ROOT, 'lib', 'console', 'app.js')).size;
+  const html = fs.readFileSync(pageFile);
+  const sizes = { bundleBytes, pageBytes: html.length, pageGzipBytes: zlib.gzipSync(html, { level: 9 }).length };
+  if (!fs.existsSync(CHROMIUM)) {
+    process.stdout.write(`console preview: skipped (${CHROMIUM} is missing: apt-get install chromium)\n`);
+    return { ...sizes, skipped: true };
+  }
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'console-preview.js'), pageFile, String(Math.max(RUNS * 2, 10))], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`bench/console-preview.js failed:\n${result.stderr}`);
+  const measured = JSON.parse(result.stdout.trim().split('\n').pop());
+  const endToEnd = summarise(measured.endToEnd.map((ms) => ms / 1000));
+  const render = summarise(measured.render.map((ms) => ms / 1000));
+  process.stdout.write(`${'console: change → preview updated (default profile)'.padEnd(58)} ${formatSeconds(endToEnd)}\n`);
+  process.stdout.write(`${'console: preview render alone, as the page reports it'.padEnd(58)} ${formatSeconds(render)}\n`);
+  return { ...sizes, firstPreview: measured.firstPreview / 1000, endToEnd, render, changes: measured.endToEnd.length };
+}
+
 function main() {
   if (!fs.existsSync(path.join(ROOT, 'lib', 'cli.js'))) throw new Error('lib/cli.js is missing: run `npm ci` (or `npm run build`) first');
   const node = process.execPath;
@@ -187,6 +211,7 @@ function main() {
   const fleets = FLEET_SIZES.map(measureFleet);
   const fleetChange = measureFleetChange(fleets[fleets.length - 1]);
   const chartRenders = chartRenderFigures();
+  const consolePage = consoleFigures(path.join(outdir, 'console', 'index.html'));
   const elapsed = (Date.now() - began) / 1000;
 
   const ratioEntry = entry.median / baseline.median;
@@ -250,6 +275,21 @@ function main() {
     '|---|---|---|---|',
     ...chartRenders.figures.map((r) => `| ${r.profile} | ${r.median.toFixed(3)} s | ${r.min.toFixed(3)}–${r.max.toFixed(3)} s | ${chartRenders.chartBytes} |`),
     '',
+    '## Console page',
+    '',
+    `dist/console/index.html: ${consolePage.pageBytes} bytes (${consolePage.pageGzipBytes} gzip), of which the bundled generator (lib/console/app.js) ${consolePage.bundleBytes} bytes.`,
+    '',
+    ...(consolePage.skipped
+      ? ['Preview timings skipped: chromium is not installed.', '']
+      : [
+        `In Chromium (${CHROMIUM}), ${consolePage.changes} changes of one field (tracing.sampling), default profile; first preview after opening the page: ${consolePage.firstPreview.toFixed(3)} s.`,
+        '',
+        '| figure | median | min–max |',
+        '|---|---|---|',
+        `| change → preview updated (what the user waits for) | ${consolePage.endToEnd.median.toFixed(3)} s | ${consolePage.endToEnd.min.toFixed(3)}–${consolePage.endToEnd.max.toFixed(3)} s |`,
+        `| preview render alone (validate, render, compare with the profile) | ${consolePage.render.median.toFixed(3)} s | ${consolePage.render.min.toFixed(3)}–${consolePage.render.max.toFixed(3)} s |`,
+        '',
+      ]),
     '## Targets',
     '',
     '| target | value | status |',
@@ -261,6 +301,9 @@ function main() {
     `| fleet: 500 clusters within 25× the time of 10 | ${fleetRatio.toFixed(2)}× | ${verdict(fleetRatio <= 25)} |`,
     `| fleet: 500 clusters under 1 GB peak RSS | ${fleetPeak.toFixed(0)} MiB | ${verdict(fleetPeak * 1.048576 < 1000)} |`,
     `| fleet: linear growth (time per cluster at 500 ≤ at 50) | ${perCluster(500).toFixed(0)} ms vs ${perCluster(50).toFixed(0)} ms | ${verdict(perCluster(500) <= perCluster(50) * 1.1)} |`,
+    consolePage.skipped
+      ? '| console preview of default updated ≤ 300 ms after a change | not measured (no chromium) | – |'
+      : `| console preview of default updated ≤ 300 ms after a change | ${(consolePage.endToEnd.median * 1000).toFixed(0)} ms | ${verdict(consolePage.endToEnd.median <= 0.3)} |`,
     '',
   ].join('\n');
   fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);

@@ -7,11 +7,13 @@ import { HELM_VALUES_FOLDER, SynthOptions, synthesize } from './outputs/synth';
 import { DEFAULT_GITOPS_OPTIONS } from './gitops/gitops-options';
 import { CLUSTERS_FOLDER } from './gitops/fleet-delivery';
 import { ISTIO_VERSION } from './values/model';
+import { CONSOLE_PORT, serveConsole } from './console/console-server';
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 
 const USAGE = `Usage: istio-pack [synth] [options]
        istio-pack inspect|diff [options]   (read a cluster: istio-pack inspect --help)
+       istio-pack console [--port N]
 
 Renders Istio ${ISTIO_VERSION} manifests, a Helm chart and Helm values files from profiles and values files.
 
@@ -54,6 +56,11 @@ Safety
   directory or the project root.
   Input files are limited to ${mib(INPUT_LIMITS.valuesFileBytes)} (values, profiles) and ${mib(INPUT_LIMITS.crdFileBytes)} (--crds); YAML aliases may expand
   to at most ${INPUT_LIMITS.expandedNodes.toLocaleString('en-US')} nodes. A failed or refused run changes nothing on disk.
+
+Console
+  istio-pack console     serves the console page (dist/console/index.html: forms, validation, preview,
+                         export) on http://127.0.0.1:${CONSOLE_PORT}/ and prints its URL; --port 0 picks a free port.
+                         The page also works opened straight from dist/console/index.html.
 
 Environment (same meaning, used by "npx cdk8s synth"):
   ISTIO_PACK_PROFILES=demo,minimal   ISTIO_PACK_VALUES=a.yaml,b.yaml   ISTIO_PACK_CRDS=crds.yaml
@@ -151,16 +158,41 @@ function reportToCdk8sCli(env: NodeJS.ProcessEnv, profiles: readonly string[], o
   fs.writeFileSync(path.join(cliOutdir, 'istio-pack-report.yaml'), report);
 }
 
+/** `istio-pack console [--port N]`: serves the page until interrupted. */
+export async function runConsole(argv: readonly string[]): Promise<number> {
+  try {
+    let port = CONSOLE_PORT;
+    const args = [...argv];
+    while (args.length > 0) {
+      const flag = args.shift() as string;
+      if (flag === '--port' && /^\d{1,5}$/.test(args[0] ?? '') && Number(args[0]) <= 65535) port = Number(args.shift());
+      else if (flag === '--port') throw new Error(`--port: expects a port number 0-65535, got ${JSON.stringify(args[0] ?? '')}`);
+      else if (flag === '-h' || flag === '--help') {
+        process.stdout.write(USAGE);
+        return 0;
+      } else throw new Error(`unknown argument ${JSON.stringify(flag)} for console`);
+    }
+    const { url } = await serveConsole({ port });
+    process.stdout.write(`istio-pack console: ${url}\n(serving on 127.0.0.1 only; Ctrl-C stops it)\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`istio-pack: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 /** Commands that talk to a cluster (src/cluster/). */
 const CLUSTER_COMMANDS = new Set(['inspect', 'diff']);
 
-/** Runs any command, the cluster commands included; resolves to the process exit code. */
+/** Runs any command, the cluster commands and the console included; resolves to the process exit code. */
 export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (CLUSTER_COMMANDS.has(argv[0])) {
     // Loaded only here: @kubernetes/client-node takes about a second to load, which synth does not pay.
     const { runClusterCommand } = require('./cluster/commands') as typeof import('./cluster/commands');
     return runClusterCommand(argv, env);
   }
+  // The console keeps serving after it resolved 0: its listening server holds the process open.
+  if (argv[0] === 'console') return runConsole(argv.slice(1));
   return Promise.resolve(main(argv, env));
 }
 

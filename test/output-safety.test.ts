@@ -177,8 +177,8 @@ describe('-o refuses folders whose replacement would lose data', () => {
 
     // THEN
     expect(code).toBe(0);
-    expect(fs.readdirSync(path.join(workspace.root, 'out')).sort()).toEqual([MARKER_FILE, 'gitops', 'helm-values', 'minimal']);
-    expect(fs.readFileSync(path.join(workspace.root, 'out', MARKER_FILE), 'utf8')).toMatch(/kind: manifests\nentries:\n {2}- gitops\n {2}- helm-values\n {2}- minimal\n$/);
+    expect(fs.readdirSync(path.join(workspace.root, 'out')).sort()).toEqual([MARKER_FILE, 'console', 'gitops', 'helm-values', 'minimal']);
+    expect(fs.readFileSync(path.join(workspace.root, 'out', MARKER_FILE), 'utf8')).toMatch(/kind: manifests\nentries:\n {2}- console\n {2}- gitops\n {2}- helm-values\n {2}- minimal\n$/);
   });
 
   test('the manifests folder is refused as chart folder and the other way round', () => {
@@ -229,7 +229,7 @@ describe('inside the folders it owns, istio-pack replaces only its own entries',
     expect(files['dist/extra/app.yaml']).toBe('kind: ConfigMap\n');
     expect(files['charts/istio/ci/test-values.yaml']).toBe('a: 1\n');
     expect(fs.readdirSync(path.join(workspace.root, 'dist')).sort()).toEqual([
-      MARKER_FILE, 'README.md', 'ambient', 'default', 'demo', 'empty', 'extra', 'gitops', 'helm-values', 'minimal', 'preview', 'remote',
+      MARKER_FILE, 'README.md', 'ambient', 'console', 'default', 'demo', 'empty', 'extra', 'gitops', 'helm-values', 'minimal', 'preview', 'remote',
     ]);
     expect(fs.readdirSync(path.join(workspace.root, 'dist/helm-values')).sort()).toEqual(
       ['ambient.yaml', 'default.yaml', 'demo.yaml', 'empty.yaml', 'minimal.yaml', 'preview.yaml', 'remote.yaml']);
@@ -273,6 +273,8 @@ describe('inside the folders it owns, istio-pack replaces only its own entries',
     // (0.1 wrote no gitops/ folder either)
     const gitopsFiles = Object.keys(workspace.snapshot('dist/gitops')).map((file) => `dist/gitops/${file}`);
     fs.rmSync(path.join(workspace.root, 'dist', 'gitops'), { recursive: true });
+    // (nor a console/ folder)
+    fs.rmSync(path.join(workspace.root, 'dist', 'console'), { recursive: true });
     fs.rmSync(path.join(workspace.root, 'charts/istio', MARKER_FILE));
     const before = workspace.snapshot();
 
@@ -286,6 +288,7 @@ describe('inside the folders it owns, istio-pack replaces only its own entries',
       `charts/istio/${MARKER_FILE}`, `dist/${MARKER_FILE}`,
       ...['ambient', 'default', 'demo', 'empty', 'minimal', 'preview', 'remote'].map((name) => `dist/helm-values/${name}.yaml`),
       ...gitopsFiles,
+      'dist/console/index.html',
     ].sort());
     expect(gitopsFiles).toContain('dist/gitops/flux/gitrepository.yaml');
   });
@@ -325,7 +328,7 @@ describe('every output goes only where asked', () => {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }
     expect(workspace.entries()).toEqual(['out']);
-    expect(fs.readdirSync(target).sort()).toEqual([MARKER_FILE, 'demo', 'gitops', 'helm-values']);
+    expect(fs.readdirSync(target).sort()).toEqual([MARKER_FILE, 'console', 'demo', 'gitops', 'helm-values']);
   });
 
   test('--chart-out and --profiles-out write the chart and the built-in profiles where asked, and only them', () => {

@@ -295,7 +295,7 @@ describe('the command line', () => {
       // THEN
       expect(code).toBe(0);
       expect(fs.readFileSync(path.join(workspace.root, 'dist/demo/istiod.yaml'), 'utf8')).toContain('"mode": "REGISTRY_ONLY"');
-      expect(fs.readdirSync(path.join(workspace.root, 'dist')).sort()).toEqual([MARKER_FILE, 'demo', 'gitops', 'helm-values']);
+      expect(fs.readdirSync(path.join(workspace.root, 'dist')).sort()).toEqual([MARKER_FILE, 'console', 'demo', 'gitops', 'helm-values']);
       expect(fs.readFileSync(path.join(workspace.root, '.cdk8s.out/istio-pack-report.yaml'), 'utf8')).toContain('- demo');
     } finally {
       process.chdir(cwd);
@@ -337,8 +337,8 @@ describe('committed output', () => {
   test('dist/ and charts/istio carry the ownership marker listing exactly their entries', () => {
     // THEN
     // clusters/: the example fleet of the repository's clusters/ folder.
-    expect(fs.readdirSync(path.join(REPO, 'dist')).sort()).toEqual([MARKER_FILE, ...BUILTIN_PROFILES.map((p) => p.name), 'clusters', 'gitops', 'helm-values'].sort());
-    expect(fs.readFileSync(path.join(REPO, 'dist', MARKER_FILE), 'utf8')).toBe(markerContent('manifests', [...BUILTIN_PROFILES.map((p) => p.name), 'clusters', 'gitops', 'helm-values']));
+    expect(fs.readdirSync(path.join(REPO, 'dist')).sort()).toEqual([MARKER_FILE, ...BUILTIN_PROFILES.map((p) => p.name), 'clusters', 'console', 'gitops', 'helm-values'].sort());
+    expect(fs.readFileSync(path.join(REPO, 'dist', MARKER_FILE), 'utf8')).toBe(markerContent('manifests', [...BUILTIN_PROFILES.map((p) => p.name), 'clusters', 'console', 'gitops', 'helm-values']));
     expect(fs.readFileSync(path.join(REPO, 'charts', 'istio', MARKER_FILE), 'utf8')).toBe(
       markerContent('chart', ['.helmignore', 'Chart.yaml', 'README.md', 'app-readme.md', 'questions.yaml', 'templates', 'values.schema.json', 'values.yaml']));
   });

@@ -58,7 +58,8 @@ export function clusterValuesFile(profile: Profile): string {
   return header + dumpValues(mergeLayers(profile.layers().slice(1)));
 }
 
-function mergeLayers(layers: readonly ValuesLayer[]): Record<string, unknown> {
+/** The layers merged as Helm merges `-f` files, keys set to null dropped. */
+export function mergeLayers(layers: readonly ValuesLayer[]): Record<string, unknown> {
   const merged = layers.reduce<unknown>((acc, layer) => mergeValues(acc, layer.values), {});
   return withoutNulls(merged) as Record<string, unknown>;
 }
@@ -78,7 +79,7 @@ function withoutNulls(value: unknown): unknown {
  * Every string value is double-quoted: Helm reads values files with YAML 1.1 rules, under which an
  * unquoted `1_000`, `0x_1F` or `0O17` is a number, while js-yaml (YAML 1.2) writes them bare.
  */
-function dumpValues(values: Record<string, unknown>): string {
+export function dumpValues(values: Record<string, unknown>): string {
   if (Object.keys(values).length === 0) return '{}\n';
   return yaml.dump(values, { sortKeys: true, lineWidth: -1, noRefs: true, forceQuotes: true, quotingType: '"' });
 }

@@ -74,6 +74,11 @@ const dumped = new Map<string, string>();
 const DUMP_CACHE_CHARS = 32 * 1024 * 1024;
 let dumpedChars = 0;
 
+/** The YAML of one manifest object, as in the files (remembered: the console's preview asks again after each change). */
+export function objectYaml(object: unknown): string {
+  return dumpOnce(object);
+}
+
 function dumpOnce(object: unknown): string {
   const key = JSON.stringify(object);
   let text = dumped.get(key);

@@ -12,6 +12,7 @@ import { Entry, checkDisjoint, checkOutputLocation, ownedEntries, planOwnedFolde
 import { helmValuesFile, isGeneratedProfileFile, profileValuesFile } from './profile-files';
 import { GENERATED_HEADER, RenderedProfile, renderProfile, toManifestYaml } from './render-profile';
 import { GITOPS_FOLDER, renderGitOps } from '../gitops/delivery';
+import { CONSOLE_FOLDER, consolePage, readConsoleBundle } from '../console/console-page';
 import { GitOpsOptions, resolveGitOpsOptions } from '../gitops/gitops-options';
 
 /** Folder of the manifests output that holds one Helm values file per synthesised profile. */
@@ -86,6 +87,8 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
     const gitops = gitopsFolder(manifests, rendered, gitopsOptions, replaceAll);
     if (gitops.size > 0) entries.set(GITOPS_FOLDER, gitops);
     if (fleet) entries.set(CLUSTERS_FOLDER, fleet.files);
+    // The console page does not depend on the profiles synthesised: it carries the generator itself.
+    entries.set(CONSOLE_FOLDER, new Map([['index.html', consolePage(readConsoleBundle())]]));
     // Clusters change one at a time: only their changed files are rewritten.
     planOwnedFolder(transaction, manifests.folder, 'manifests', entries, { replaceAll, label: manifests.label, incremental: [CLUSTERS_FOLDER] });
   }

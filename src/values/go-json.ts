@@ -28,9 +28,19 @@ export function goJsonString(text: string): string {
   return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (character) => GO_ESCAPES[character]);
 }
 
-/** Compares strings by their UTF-8 bytes, the order Go sorts map keys in. */
+const UTF8 = new TextEncoder();
+
+/**
+ * Compares strings by their UTF-8 bytes, the order Go sorts map keys in. TextEncoder rather than
+ * Buffer: the console runs this code in the browser.
+ */
 export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const [x, y] = [UTF8.encode(a), UTF8.encode(b)];
+  const length = Math.min(x.length, y.length);
+  for (let i = 0; i < length; i++) {
+    if (x[i] !== y[i]) return x[i] - y[i];
+  }
+  return x.length - y.length;
 }
 
 function write(value: unknown, indent: string): string {
