@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import * as ts from 'typescript';
 import { KubeDeployment, KubeService, intOrString, quantity } from '../src/components/kube-objects';
 import { renderProfile } from '../src/outputs/render-profile';

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+// The L1 classes only: the package index also loads every L2 construct (slower start, larger console bundle).
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import * as networking from '../imports/networking.istio.io';
 import * as security from '../imports/security.istio.io';
