@@ -13,6 +13,7 @@ const path = require('path');
 const zlib = require('zlib');
 const { HELM_BUILDS, helmBinary } = require('../test/support/helm-binaries');
 const { CHROMIUM } = require('./chromium');
+const { RESERVED_PROFILE_NAMES } = require('../lib/profiles/user-profile');
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS || 7);
@@ -206,8 +207,13 @@ function main() {
     return { count, ...measure(`scaling: ${String(count).padStart(3)} ingress gateways (profile default)`, node, ['-r', PROBE, 'lib/cli.js', 'synth', '-p', 'default', '-f', values, '-o', path.join(WORK, `scale-${count}`)]) };
   });
 
-  // Profile folders only: the manifests folder also holds its .istio-pack marker and helm-values/.
-  const sizes = fs.readdirSync(outdir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'helm-values').map((entry) => entry.name).sort().map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
+  // Profile folders only: the manifests folder also holds its marker and istio-pack's own folders
+  // (helm-values/, gitops/, clusters/, console/: the names no profile may take).
+  const profileFolders = fs.readdirSync(outdir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !RESERVED_PROFILE_NAMES.includes(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+  const sizes = profileFolders.map((profile) => ({ profile, bytes: folderBytes(path.join(outdir, profile)) }));
   const fleets = FLEET_SIZES.map(measureFleet);
   const fleetChange = measureFleetChange(fleets[fleets.length - 1]);
   const chartRenders = chartRenderFigures();
