@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -10,6 +9,8 @@ import { ModelTable, loadIstioModels, validateKubernetesObject } from './support
 import { objectKey } from './support/objects';
 import { Workspace } from './support/workspace';
 import { importEsm } from './support/import-esm';
+import { kustomize } from './support/kustomize';
+import { collectModels, ModelClass } from './support/model-classes';
 
 /*
  * Fleets: clusters/<name>.yaml → dist/clusters/<name>/. Judged from the outside: upstream's multicluster
@@ -19,26 +20,6 @@ import { importEsm } from './support/import-esm';
  */
 
 type Obj = Record<string, any>;
-type ModelClass = { apiVersion: string; kind: string; new (data: any): { validate(): void } };
-function collectModels(namespace: Obj, into: Map<string, ModelClass>, seen = new Set<unknown>()): Map<string, ModelClass> {
-  if (seen.has(namespace)) return into;
-  seen.add(namespace);
-  for (const value of Object.values(namespace)) {
-    if (typeof value === 'function' && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && typeof value.prototype?.validate === 'function') {
-      into.set(`${value.apiVersion} ${value.kind}`, value as ModelClass);
-    } else if (value !== null && typeof value === 'object') {
-      collectModels(value, into, seen);
-    }
-  }
-  return into;
-}
-
-function kustomize(folder: string, loadRestrictorNone = false): Obj[] {
-  const args = ['kustomize', folder, ...(loadRestrictorNone ? ['--load-restrictor', 'LoadRestrictionsNone'] : [])];
-  const output = execFileSync('kubectl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  return (yaml.loadAll(output) as Obj[]).filter((doc) => doc);
-}
-
 const REPO_ROOT = path.join(__dirname, '..');
 const EXAMPLE = ['east', 'edge', 'west'];
 

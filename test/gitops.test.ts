@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -6,6 +5,8 @@ import { main } from '../src/cli';
 import { synthesize } from '../src/outputs/synth';
 import { Workspace } from './support/workspace';
 import { importEsm } from './support/import-esm';
+import { kustomize } from './support/kustomize';
+import { collectModels, ModelClass } from './support/model-classes';
 
 /*
  * The Argo CD and Flux objects in dist/gitops/: validated against the published CRD schemas
@@ -14,29 +15,6 @@ import { importEsm } from './support/import-esm';
  */
 
 type Obj = Record<string, any>;
-type ModelClass = { apiVersion: string; kind: string; new (data: any): { validate(): void } };
-
-
-/** Every model class below a module namespace, keyed `apiVersion Kind`. */
-function collectModels(namespace: Obj, into: Map<string, ModelClass>, seen = new Set<unknown>()): Map<string, ModelClass> {
-  if (seen.has(namespace)) return into;
-  seen.add(namespace);
-  for (const value of Object.values(namespace)) {
-    if (typeof value === 'function' && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && typeof value.prototype?.validate === 'function') {
-      into.set(`${value.apiVersion} ${value.kind}`, value as ModelClass);
-    } else if (value !== null && typeof value === 'object') {
-      collectModels(value, into, seen);
-    }
-  }
-  return into;
-}
-
-/** `kubectl kustomize` as Flux's kustomize-controller builds: files outside the folder allowed. */
-function kustomize(folder: string, loadRestrictorNone = false): Obj[] {
-  const args = ['kustomize', folder, ...(loadRestrictorNone ? ['--load-restrictor', 'LoadRestrictionsNone'] : [])];
-  const output = execFileSync('kubectl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  return (yaml.loadAll(output) as Obj[]).filter((doc) => doc);
-}
 
 const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const PROFILES_WITH_OBJECTS = ['ambient', 'default', 'demo', 'minimal', 'preview', 'remote'];

@@ -1,16 +1,10 @@
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
 import { synthesize } from '../src/outputs/synth';
 import { firstDifference } from './support/objects';
 import { Workspace } from './support/workspace';
-
-/** `kubectl kustomize` (the real kustomize, as `kubectl apply -k` and Argo CD/Flux run it). */
-function kustomize(folder: string): Array<Record<string, any>> {
-  const output = execFileSync('kubectl', ['kustomize', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return (yaml.loadAll(output) as Array<Record<string, any>>).filter((doc) => doc);
-}
+import { kustomize } from './support/kustomize';
 
 /** A copy with every map's keys sorted, for content equality regardless of key order. */
 function sortKeys(value: unknown): unknown {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -9,6 +8,7 @@ import { synthesize } from '../src/outputs/synth';
 import { BUILTIN_PROFILES } from '../src/profiles/builtin-profiles';
 import { HELMS, writeChartFolder } from './support/helm';
 import { Workspace } from './support/workspace';
+import { kustomize } from './support/kustomize';
 
 /*
  * meshNamespaces: membership labels of namespaces istio-pack does not own, as partial Namespaces for
@@ -98,7 +98,6 @@ describe('meshNamespaces through kubectl kustomize, Flux layers and the chart', 
   });
   afterAll(() => workspace.cleanup());
 
-  const kustomize = (folder: string, loadRestrictorNone = false) => (yaml.loadAll(execFileSync('kubectl', ['kustomize', folder, ...(loadRestrictorNone ? ['--load-restrictor', 'LoadRestrictionsNone'] : [])], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Obj[]).filter((doc) => doc);
 
   test('kubectl kustomize keeps the partial Namespaces as they are', () => {
     const namespaces = kustomize(path.join(workspace.root, 'dist', 'default')).filter((object) => object.kind === 'Namespace' && object.metadata.name !== 'istio-system');
