@@ -228,7 +228,10 @@ export class KubeClient {
   private unreachable(error: Error): ClusterError {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
-      return new ClusterError(`the API server ${this.server} (context ${this.context}) presented a certificate this kubeconfig does not trust (${error.message}): check the cluster's certificate-authority(-data) and server address`);
+      // OpenSSL's reason only: Node 24 appends "; if the root CA is installed locally, try running
+      // Node.js with --use-system-ca", which misleads here (the kubeconfig names the CA to trust).
+      const reason = error.message.split(';')[0];
+      return new ClusterError(`the API server ${this.server} (context ${this.context}) presented a certificate this kubeconfig does not trust (${reason}): check the cluster's certificate-authority(-data) and server address`);
     }
     return new ClusterError(`cannot reach the API server ${this.server} (context ${this.context}): ${error.message}`);
   }
